@@ -1,0 +1,262 @@
+"""Stage 3: parse one article or page from its text into a typed, immutable record."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from slugify import slugify
+
+from . import frontmatter
+from .dates import DATE_HINT, DateError, parse_date
+from .markup import Converter
+from .problems import Problem, did_you_mean
+from .source import decode
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file kept beside an article, such as the PDF of a directive."""
+
+    path: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article or standalone page, exactly as its editor wrote it, with its body rendered."""
+
+    path: str
+    kind: str
+    title: str
+    date: datetime | None
+    section: str | None
+    directives: tuple[str, ...]
+    author: str
+    source: str
+    summary: str
+    summary_written: bool
+    image: str | None
+    image_alt: str
+    image_caption: str
+    featured: bool
+    status: str
+    slug: str
+    related: tuple[str, ...]
+    external_url: str
+    attachments: tuple[Attachment, ...]
+    aliases: tuple[str, ...]
+    expires: datetime | None
+    extra_json: str
+    body_html: str
+    interview: bool
+    refs: tuple[Any, ...]
+    key_lines: tuple[tuple[str, int], ...]
+
+    @property
+    def extra(self) -> Any:
+        """Return the editor's free-form `extra` mapping."""
+        return json.loads(self.extra_json)
+
+    def line_of(self, key: str) -> int:
+        """Return the line where a front-matter key was written (1 if unknown)."""
+        return dict(self.key_lines).get(key, 1)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The outcome of parsing one file: a record, or the problems that prevented it."""
+
+    article: Article | None
+    problems: tuple[Problem, ...]
+
+
+Checker = Callable[[Any], Any]
+
+
+def text_value(value: Any) -> str:
+    """Accept text (and numbers, which YAML reads from titles like 1945)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise TypeError("phải là một dòng chữ")
+    return str(value).strip()
+
+
+def text_list(value: Any) -> tuple[str, ...]:
+    """Accept a list of texts."""
+    if not isinstance(value, list):
+        raise TypeError("phải là một danh sách, ví dụ: [Mục 1, Mục 2]")
+    return tuple(text_value(item) for item in value)
+
+
+def flag(value: Any) -> bool:
+    """Accept true or false."""
+    if not isinstance(value, bool):
+        raise TypeError("phải là true hoặc false")
+    return value
+
+
+def mapping(value: Any) -> str:
+    """Accept a mapping and keep it as canonical JSON so the record stays immutable."""
+    if not isinstance(value, dict):
+        raise TypeError("phải là các dòng khoá: giá trị")
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def attachment_list(value: Any) -> tuple[tuple[str, str], ...]:
+    """Accept attachments as file names or {file, title} mappings."""
+    if not isinstance(value, list):
+        raise TypeError("phải là một danh sách tệp, ví dụ: [chi-thi-05.pdf]")
+    items = []
+    for item in value:
+        if isinstance(item, dict) and set(item) <= {"file", "title"} and "file" in item:
+            items.append((text_value(item["file"]), text_value(item.get("title", ""))))
+        else:
+            items.append((text_value(item), ""))
+    return tuple(items)
+
+
+ARTICLE_FIELDS: dict[str, Checker] = {
+    "title": text_value, "date": lambda v: v, "section": text_value, "directives": text_list,
+    "author": text_value, "source": text_value, "summary": text_value, "image": text_value,
+    "image_alt": text_value, "image_caption": text_value, "featured": flag, "status": text_value,
+    "slug": text_value, "related": text_list, "external_url": text_value, "attachments": attachment_list,
+    "aliases": text_list, "expires": lambda v: v, "extra": mapping,
+}
+PAGE_FIELDS = {key: ARTICLE_FIELDS[key] for key in ("title", "date", "slug", "summary", "status", "aliases", "extra")}
+REQUIRED = {"article": ("title", "date"), "page": ("title",)}
+STATUSES = ("published", "draft")
+
+
+class FieldReader:
+    """Check front-matter fields one by one, collecting every problem."""
+
+    def __init__(self, path: str, matter: frontmatter.FrontMatter, kind: str, tz: ZoneInfo) -> None:
+        self.path, self.matter, self.kind, self.tz = path, matter, kind, tz
+        self.schema = ARTICLE_FIELDS if kind == "article" else PAGE_FIELDS
+        self.problems: list[Problem] = []
+        self.values: dict[str, Any] = {}
+
+    def line(self, key: str) -> int:
+        """Return the line of a key, or of the front matter's start."""
+        return self.matter.key_lines.get(key, 1)
+
+    def add(self, key: str, message: str, hint: str) -> None:
+        """Record a problem with one field."""
+        self.problems.append(Problem(self.path, self.line(key), message, hint))
+
+    def read(self) -> dict[str, Any]:
+        """Validate every field and return the typed values."""
+        for key, raw in self.matter.fields.items():
+            if key not in self.schema:
+                self.add(key, f"Trường không hợp lệ “{key}”.", did_you_mean(str(key), self.schema) or "Xoá dòng này.")
+                continue
+            try:
+                self.values[key] = self.schema[key](raw)
+            except TypeError as error:
+                self.add(key, f"Trường “{key}” {error}.", f"Sửa giá trị của {key} ở dòng này.")
+        for key in REQUIRED[self.kind]:
+            if key not in self.matter.fields:
+                self.problems.append(Problem(self.path, 1, f"Thiếu trường bắt buộc “{key}”.", f"Thêm dòng “{key}: ...” vào phần thông tin."))
+        self.read_dates()
+        self.check_status()
+        return self.values
+
+    def read_dates(self) -> None:
+        """Parse `date` and `expires` in the site's time zone."""
+        for key in ("date", "expires"):
+            if key in self.values:
+                try:
+                    self.values[key] = parse_date(self.values[key], self.tz)
+                except DateError as error:
+                    del self.values[key]
+                    self.add(key, f"Trường “{key}”: {error}.", DATE_HINT)
+
+    def check_status(self) -> None:
+        """Allow only the known publishing states."""
+        status = self.values.get("status", "published")
+        if status not in STATUSES:
+            self.add("status", f"Trạng thái không hợp lệ “{status}”.", "Dùng status: published hoặc status: draft.")
+        if self.values.get("image") and not self.values.get("image_alt"):
+            self.add("image", "Ảnh đại diện thiếu lời mô tả (image_alt).", "Thêm dòng image_alt: mô tả ngắn nội dung ảnh.")
+
+
+def parse_article(text: str, path: str, tz: ZoneInfo, converter: Converter, kind: str = "article") -> Parsed:
+    """Parse the text of one article (or page) file into an Article."""
+    try:
+        matter = frontmatter.split(text, path)
+    except frontmatter.FrontMatterError as error:
+        return Parsed(None, (error.problem,))
+    reader = FieldReader(path, matter, kind, tz)
+    values = reader.read()
+    problems = reader.problems
+    slug = values.get("slug") or slugify(values.get("title", "") or "")
+    if not slug or slug != slugify(slug):
+        line = reader.line("slug") if "slug" in values else reader.line("title")
+        problems.append(Problem(path, line, f"Không tạo được đường dẫn (slug) hợp lệ từ “{values.get('slug') or values.get('title', '')}”.",
+                                "Thêm dòng slug: ten-bai-viet (chữ thường không dấu, số, gạch ngang)."))
+    files = resolve_files(path, values, reader)
+    rendered = converter.convert(matter.body, path, matter.body_line)
+    problems += rendered.problems
+    if any(p.severity == "error" for p in problems):
+        return Parsed(None, tuple(problems))
+    summary = values.get("summary") or rendered.lead_text
+    return Parsed(Article(
+        path=path, kind=kind, title=values["title"], date=values.get("date"), section=values.get("section"),
+        directives=values.get("directives", ()), author=values.get("author", ""), source=values.get("source", ""),
+        summary=summary, summary_written="summary" in values, image=files["image"],
+        image_alt=values.get("image_alt", ""), image_caption=values.get("image_caption", ""),
+        featured=values.get("featured", False), status=values.get("status", "published"), slug=slug,
+        related=values.get("related", ()), external_url=values.get("external_url", ""),
+        attachments=files["attachments"], aliases=files["aliases"], expires=values.get("expires"),
+        extra_json=values.get("extra", "{}"), body_html=rendered.html, interview=rendered.interview,
+        refs=tuple(rendered.refs), key_lines=tuple(sorted(matter.key_lines.items())),
+    ), tuple(problems))
+
+
+def resolve_files(path: str, values: dict[str, Any], reader: FieldReader) -> dict[str, Any]:
+    """Resolve image, attachment and alias paths, refusing any that leave their folder."""
+    image = values.get("image")
+    attachments = tuple(Attachment(p, title) for name, title in values.get("attachments", ())
+                        if (p := local_path(path, name, "attachments", reader)))
+    aliases = tuple(a for a in values.get("aliases", ()) if check_alias(a, reader))
+    external = values.get("external_url", "")
+    if external and urlsplit(external).scheme not in ("http", "https"):
+        reader.add("external_url", f"external_url “{external}” không phải địa chỉ web.", "Viết đầy đủ, ví dụ: https://dangcongsan.vn/...")
+    return {"image": local_path(path, image, "image", reader) if image else None,
+            "attachments": attachments, "aliases": aliases}
+
+
+def local_path(path: str, name: str, key: str, reader: FieldReader) -> str | None:
+    """Resolve a file named relative to the article, inside content/."""
+    if urlsplit(name).scheme or name.startswith("/"):
+        reader.add(key, f"“{name}” phải là tệp nằm trong content/, không phải địa chỉ tuyệt đối.",
+                   "Chép tệp vào cạnh bài viết và chỉ ghi tên tệp, ví dụ: anh-hoi-nghi.jpg")
+        return None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(path), name))
+    if target == ".." or target.startswith("../"):
+        reader.add(key, f"“{name}” trỏ ra ngoài thư mục content/.", "Chép tệp vào cạnh bài viết và chỉ ghi tên tệp.")
+        return None
+    return target
+
+
+def check_alias(alias: str, reader: FieldReader) -> bool:
+    """Accept an old URL path that stays inside the site."""
+    parts = urlsplit(alias)
+    clean = posixpath.normpath("/" + parts.path.lstrip("/"))
+    if parts.scheme or parts.netloc or ".." in alias.split("/") or clean in ("/", "/."):
+        reader.add("aliases", f"Địa chỉ cũ “{alias}” không hợp lệ.", "Ghi phần đường dẫn của địa chỉ cũ, ví dụ: /Pages/tin-tuc/bai-cu.aspx")
+        return False
+    return True
+
+
+def parse_file(data: bytes, path: str, tz: ZoneInfo, converter: Converter, kind: str) -> Parsed:
+    """Decode a source file's bytes and parse it."""
+    text, problems = decode(data, path)
+    if problems:
+        return Parsed(None, tuple(problems))
+    return parse_article(text, path, tz, converter, kind)

@@ -1,0 +1,57 @@
+"""Read the dates editors write and show dates the Vietnamese way."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+EDITOR_FORMAT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ ,]+(\d{1,2})[:h](\d{2}))?")
+DATE_HINT = "Viết ngày theo dạng 30/12/2014 07:42 (giờ có thể bỏ) hoặc 2014-12-30."
+
+
+class DateError(ValueError):
+    """A date an editor wrote that cannot be read; the message says why."""
+
+
+def parse_date(value: object, tz: ZoneInfo) -> datetime:
+    """Turn a front-matter date (text, date or datetime) into an aware datetime in `tz`."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=tz)
+    if not isinstance(value, str):
+        raise DateError(f"ngày phải là chữ, không phải {type(value).__name__}")
+    text = value.strip()
+    if match := EDITOR_FORMAT.fullmatch(text):
+        day, month, year, hour, minute = (int(g) if g else 0 for g in match.groups())
+        return make_datetime(year, month, day, hour, minute, tz, text)
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise DateError(f"không đọc được ngày “{text}”") from None
+    return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed.astimezone(tz)
+
+
+def make_datetime(year: int, month: int, day: int, hour: int, minute: int, tz: ZoneInfo, text: str) -> datetime:
+    """Build a datetime, explaining impossible dates such as 31/02/2020."""
+    try:
+        return datetime(year, month, day, hour, minute, tzinfo=tz)
+    except ValueError:
+        raise DateError(f"ngày “{text}” không có thật (kiểm tra ngày và tháng)") from None
+
+
+def long_vietnamese(moment: datetime) -> str:
+    """Format as "Thứ Ba, 30/12/2014, 07:42"."""
+    return f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y}, {moment:%H:%M}"
+
+
+def short_vietnamese(moment: datetime) -> str:
+    """Format as "30/12/2014"."""
+    return f"{moment:%d/%m/%Y}"
+
+
+def rfc3339(moment: datetime) -> str:
+    """Format for Atom feeds, sitemaps and JSON-LD."""
+    return moment.isoformat(timespec="seconds")

@@ -1,0 +1,195 @@
+"""Turn an article body written in Markdown into safe HTML, noting every local link it makes."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from html import unescape
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+from slugify import slugify
+
+from .problems import Problem
+
+LOCAL_SCHEME = "bantin:"
+EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "abbr", "fenced_code", "sane_lists", "smarty", "toc"]
+INTERVIEWER_LABELS = ("BTV", "PV", "Phóng viên")
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol",
+    "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang"},
+    "a": {"href", "rel"}, "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"colspan", "rowspan", "style"}, "th": {"colspan", "rowspan", "scope", "style"}, "ol": {"start", "type"},
+}
+FIRST_PARAGRAPH = re.compile(r"<p(?: [^>]*)?>(.*?)</p>", re.S)
+TAG = re.compile(r"<[^>]+>")
+UNSAFE_RAW = re.compile(r"<\s*(script|iframe|object|embed|style|form)\b|\son[a-z]+\s*=|javascript\s*:", re.I)
+
+
+@dataclass(frozen=True)
+class LocalRef:
+    """A link or image in the body that points at another file in `content/`."""
+
+    target: str
+    line: int
+    kind: str
+
+
+@dataclass
+class Rendered:
+    """The HTML of one body and what we learned while making it."""
+
+    html: str
+    lead_text: str
+    interview: bool
+    refs: list[LocalRef] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class BodyProcessor(Treeprocessor):
+    """Make figures, mark interviews and point local links at their files."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.context: Rendered | None = None
+        self.source_path = ""
+        self.body = ""
+        self.body_line = 1
+
+    def run(self, root: etree.Element) -> None:
+        """Apply every rewrite to the parsed document."""
+        assert self.context is not None
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if child.tag == "img":
+                    self.check_image(child)
+                    self.localise(child, "src", "image")
+                elif child.tag == "a":
+                    self.localise(child, "href", "link")
+        make_figures(root)
+        for heading in root.iter("h1"):
+            heading.tag = "h2"  # the page title is the only h1
+        self.context.interview = mark_interview(root)
+
+    def line_of(self, needle: str) -> int:
+        """Find the file line where `needle` first appears in the body."""
+        index = self.body.find(needle)
+        return self.body_line + self.body.count("\n", 0, index) if index >= 0 else self.body_line
+
+    def check_image(self, image: etree.Element) -> None:
+        """Require alt text on every content image."""
+        if not (image.get("alt") or "").strip():
+            self.context.problems.append(Problem(
+                self.source_path, self.line_of(image.get("src", "")), f"Ảnh “{image.get('src', '')}” thiếu lời mô tả (alt).",
+                "Viết mô tả ngắn trong ngoặc vuông: ![Mô tả nội dung ảnh](anh.png)"))
+
+    def localise(self, element: etree.Element, attribute: str, kind: str) -> None:
+        """Rewrite a relative URL to a `bantin:` reference, validating that it stays in content/."""
+        url = element.get(attribute, "")
+        parts = urlsplit(url)
+        if not url or parts.scheme or parts.netloc or url.startswith("#"):
+            return
+        line = self.line_of(url)
+        if url.startswith("/"):
+            self.context.problems.append(Problem(self.source_path, line, f"Đường dẫn “{url}” bắt đầu bằng /.",
+                                                 "Viết đường dẫn tương đối tính từ tệp bài viết, ví dụ: ../xay-dung-dang/bai-khac.md"))
+            return
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(self.source_path), unquote(parts.path)))
+        if target.startswith("../") or target == "..":
+            self.context.problems.append(Problem(self.source_path, line, f"Đường dẫn “{url}” trỏ ra ngoài thư mục content/.",
+                                                 "Chép tệp vào trong content/ rồi trỏ tới nó."))
+            return
+        self.context.refs.append(LocalRef(target, line, kind))
+        element.set(attribute, LOCAL_SCHEME + target + (f"#{parts.fragment}" if parts.fragment else ""))
+
+
+def make_figures(root: etree.Element) -> None:
+    """Turn a paragraph holding only a titled image into <figure> with <figcaption>."""
+    for paragraph in root.iter("p"):
+        children = list(paragraph)
+        if len(children) != 1 or children[0].tag != "img" or (paragraph.text or "").strip() or (children[0].tail or "").strip():
+            continue
+        image = children[0]
+        caption = image.attrib.pop("title", None)
+        if caption is None:
+            continue
+        paragraph.tag, paragraph.text = "figure", None
+        image.tail = None
+        image.set("loading", "lazy")
+        etree.SubElement(paragraph, "figcaption").text = caption
+
+
+def speaker(paragraph: etree.Element) -> str | None:
+    """Return the bold label that opens a paragraph ("BTV"), if any."""
+    children = list(paragraph)
+    if (paragraph.text or "").strip() or not children or children[0].tag != "strong":
+        return None
+    label = "".join(children[0].itertext()).strip()
+    return label[:-1].strip() if label.endswith(":") else None
+
+
+def mark_interview(root: etree.Element) -> bool:
+    """Class question and answer paragraphs when the body is an interview."""
+    paragraphs = [p for p in root if p.tag == "p"]
+    if not any(speaker(p) in INTERVIEWER_LABELS for p in paragraphs):
+        return False
+    role = None
+    for element in root:
+        label = speaker(element) if element.tag == "p" else None
+        if label is not None:
+            role = "qa-question" if label in INTERVIEWER_LABELS else "qa-answer"
+            list(element)[0].set("class", "qa-speaker")
+        if role and element.tag == "p":
+            element.set("class", role)
+        elif element.tag.startswith("h"):
+            role = None
+    return True
+
+
+def first_paragraph_text(html: str) -> str:
+    """Return the plain text of the first paragraph, for the default summary."""
+    match = FIRST_PARAGRAPH.search(html)
+    return " ".join(unescape(TAG.sub("", match.group(1))).split()) if match else ""
+
+
+class Converter:
+    """One reusable Markdown engine; reset between documents for speed."""
+
+    def __init__(self, trust_html: bool) -> None:
+        self.trust_html = trust_html
+        self.md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={
+            "toc": {"slugify": lambda value, separator: slugify(value, separator=separator) or "muc", "permalink": False},
+            "smarty": {"smart_angled_quotes": False},
+            "footnotes": {"BACKLINK_TITLE": "Quay lại đoạn văn %d"},
+        })
+        self.processor = BodyProcessor(self.md)
+        self.md.treeprocessors.register(self.processor, "bantin-body", 1)
+
+    def convert(self, body: str, source_path: str, body_line: int) -> Rendered:
+        """Convert one body to HTML, sanitising raw HTML unless the site trusts it."""
+        context = Rendered(html="", lead_text="", interview=False)
+        self.processor.context, self.processor.source_path = context, source_path
+        self.processor.body, self.processor.body_line = body, body_line
+        html = self.md.reset().convert(body)
+        context.html = html if self.trust_html else self.sanitise(html, body, source_path, body_line, context)
+        context.lead_text = first_paragraph_text(context.html)
+        return context
+
+    def sanitise(self, html: str, body: str, path: str, body_line: int, context: Rendered) -> str:
+        """Strip scripts, handlers and embeds from raw HTML, warning about each."""
+        for match in UNSAFE_RAW.finditer(body):
+            line = body_line + body.count("\n", 0, match.start())
+            context.problems.append(Problem(path, line, f"Đã loại bỏ mã HTML không an toàn “{match.group().strip()}”.",
+                                            "Bỏ đoạn mã này khỏi bài, hoặc đặt trust_html = true trong site.toml nếu bạn tin nguồn.",
+                                            severity="warning"))
+        return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
+                         url_schemes={"http", "https", "mailto", "tel", "bantin"}, strip_comments=True)

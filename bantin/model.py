@@ -1,0 +1,159 @@
+"""The site model: every page the site will have, complete and immutable, before anything is rendered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .config import Config, Section
+from .content import Article
+from .directives import Directive, Register
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image ready to show: its URL, alt text, caption and pixel size if known."""
+
+    url: str
+    alt: str
+    caption: str
+    width: int | None
+    height: int | None
+
+
+@dataclass(frozen=True)
+class FileLink:
+    """An attachment ready to show: its URL, title, format and size."""
+
+    url: str
+    title: str
+    format: str
+    size: str
+
+
+@dataclass(frozen=True)
+class Teaser:
+    """What a list shows of an article: enough to link to it, nothing more."""
+
+    url: str
+    title: str
+    date: datetime
+    summary: str
+    section: Section | None
+    picture: Picture | None
+    external: bool
+    badge: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An article placed on the site: its URL, its resolved links and its neighbours."""
+
+    article: Article
+    url: str
+    section: Section | None
+    directives: tuple[Directive, ...]
+    body_html: str
+    picture: Picture | None
+    attachments: tuple[FileLink, ...]
+    badge: str
+    teaser: Teaser
+    related: tuple[Teaser, ...] = ()
+    others: tuple[Teaser, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a paginated list sits among its siblings."""
+
+    number: int
+    total: int
+    previous_url: str | None
+    next_url: str | None
+    first_url: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of a list of articles: a section, a directive, a year, or the latest."""
+
+    kind: str
+    heading: str
+    description: str
+    teasers: tuple[Teaser, ...]
+    pager: Pager
+    feed_url: str | None
+    section: Section | None = None
+    directive: Directive | None = None
+
+
+@dataclass(frozen=True)
+class DirectiveCount:
+    """A directive with the number of articles that implement it."""
+
+    directive: Directive
+    count: int
+
+
+@dataclass(frozen=True)
+class Home:
+    """The front page: the featured lead, the latest news, a block per section, the directives."""
+
+    featured: tuple[Teaser, ...]
+    latest: tuple[Teaser, ...]
+    blocks: tuple[tuple[Section, tuple[Teaser, ...]], ...]
+    directives: tuple[DirectiveCount, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML file to render: where it goes, which template draws it, and its data."""
+
+    output: str
+    url: str
+    template: str
+    title: str
+    description: str
+    data: Any
+    source: str = ""
+    sitemap: bool = True
+    date: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One Atom feed: its output path, title, page URL and newest entries."""
+
+    output: str
+    url: str
+    title: str
+    page_url: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file copied as it is, from content/ or from the theme."""
+
+    output: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """The whole site, ready to render."""
+
+    config: Config
+    register: Register
+    entries: tuple[Entry, ...]
+    pages: tuple[Page, ...]
+    feeds: tuple[Feed, ...]
+    assets: tuple[Asset, ...]
+    built_at: datetime
+    preview: bool
+
+    def outputs(self) -> list[tuple[str, str]]:
+        """List every output path with what produces it, for collision checks."""
+        pairs = [(p.output, p.source or p.url) for p in self.pages] + [(f.output, f.url) for f in self.feeds]
+        return pairs + [(a.output, a.source) for a in self.assets]

@@ -1,0 +1,103 @@
+"""Stage 5: render every page of the site model through the theme's Jinja templates."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import traceback
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+from markupsafe import Markup
+
+from .dates import long_vietnamese, rfc3339, short_vietnamese
+from .model import Page, Site
+from .problems import BuildError, Problem
+
+DEFAULT_THEME = Path(__file__).resolve().parent.parent / "theme"
+
+
+def theme_dirs(site_root: Path, theme: str) -> list[Path]:
+    """Return the theme folders to search, the site's own theme first, the default last."""
+    dirs = [(site_root / theme).resolve()] if theme else []
+    local = (site_root / "theme").resolve()
+    if local != DEFAULT_THEME and local.is_dir() and not theme:
+        dirs.append(local)
+    return dirs + [DEFAULT_THEME]
+
+
+def make_environment(site: Site) -> jinja2.Environment:
+    """Create the Jinja environment: autoescaped, strict about undefined names."""
+    folders = [str(d / "templates") for d in theme_dirs(site.config.root, site.config.theme)]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    base_path = site.config.base_path
+    base_url = site.config.base_url.rstrip("/") + "/"
+    env.globals.update(site=site, config=site.config, preview=site.preview)
+    env.globals["url"] = lambda path: base_path + str(path).lstrip("/") if str(path).startswith("/") else str(path)
+    env.globals["absolute_url"] = lambda path: base_url + str(path).lstrip("/") if str(path).startswith("/") else str(path)
+    env.globals["static_url"] = static_urls(site, base_path)
+    env.filters.update(date_long=long_vietnamese, date_short=short_vietnamese, iso=rfc3339, json_script=json_script)
+    return env
+
+
+def static_urls(site: Site, base_path: str):
+    """Return a function giving a theme file's URL, versioned by its content so caches stay fresh."""
+    folders = [d / "static" for d in theme_dirs(site.config.root, site.config.theme)]
+    versions: dict[str, str] = {}
+
+    def static_url(name: str) -> str:
+        if name not in versions:
+            file = next((f / name for f in folders if (f / name).is_file()), None)
+            if file is None:
+                raise jinja2.TemplateError(f"không có tệp tĩnh “{name}” trong theme/static/")
+            versions[name] = hashlib.sha256(file.read_bytes()).hexdigest()[:10]
+        return f"{base_path}static/{name}?v={versions[name]}"
+    return static_url
+
+
+def json_script(value: Any) -> Markup:
+    """Serialise data for a <script type="application/ld+json"> block, safe inside HTML."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def render_pages(site: Site, pages: Iterable[Page] | None = None) -> dict[str, bytes]:
+    """Render pages (all by default) to bytes, keyed by output path."""
+    env = make_environment(site)
+    rendered: dict[str, bytes] = {}
+    templates: dict[str, jinja2.Template] = {}
+    for page in site.pages if pages is None else pages:
+        try:
+            template = templates.get(page.template) or templates.setdefault(page.template, env.get_template(page.template))
+            rendered[page.output] = template.render(page=page, data=page.data).encode("utf-8")
+        except jinja2.TemplateError as error:
+            raise BuildError([template_problem(error, page)]) from error
+    return rendered
+
+
+def template_problem(error: jinja2.TemplateError, page: Page) -> Problem:
+    """Locate a template error in the theme file that caused it."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return Problem(theme_file(error.filename, error.name), error.lineno or 0, f"Lỗi cú pháp trong mẫu giao diện: {error.message}",
+                       "Kiểm tra các cặp {% ... %} và {{ ... }} ở dòng này.")
+    if isinstance(error, jinja2.TemplateNotFound):
+        return Problem(page.source or page.url, 0, f"Không tìm thấy mẫu giao diện “{error.name}”.", "Thêm mẫu đó vào theme/templates/.")
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".xml"))]
+    where = frames[-1] if frames else None
+    return Problem(theme_file(where.filename if where else None, page.template), where.lineno if where else 0,
+                   f"Lỗi khi dựng trang {page.url} bằng mẫu giao diện: {error}",
+                   "Một biến trong mẫu không tồn tại hoặc sai tên; sửa mẫu ở dòng này.")
+
+
+def theme_file(filename: str | None, name: str | None) -> str:
+    """Show a template's path relative to the working folder when possible."""
+    if not filename:
+        return f"theme/templates/{name}"
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
