@@ -244,9 +244,13 @@ class Generator:
 
 class Bantin(Generator):
     name, layout = "bantin", "bantin"
-    ready_pattern = re.compile(r"(Built|Serving|serving|http://|Listening|listening)")
+    ready_pattern = re.compile(r"(Built|Đã dựng|Serving|serving|http://|Listening|listening)")
     self_time_pattern = re.compile(r"Rebuilt .* in ([0-9.]+) ms")
-    SUMMARY = re.compile(r"Built (\d+) pages \((\d+) articles\) in ([0-9.]+) s")
+    # the contract's English line, and the Vietnamese one the CLI printed while being written:
+    #   Built 10234 pages (10000 articles) in 3.21 s
+    #   Đã dựng 141 trang (100 bài viết) vào /…/public trong 0,24 giây.
+    SUMMARY = re.compile(r"(?:Built (\d+) pages \((\d+) articles\) in ([0-9.,]+) s"
+                         r"|Đã dựng (\d+) trang \((\d+) bài viết\).*? trong ([0-9.,]+) giây)")
 
     def check(self) -> str | None:
         if not (REPO / "build.py").exists():
@@ -281,7 +285,8 @@ class Bantin(Generator):
             pass
         if not m:
             return {}
-        return {"pages": int(m.group(1)), "articles": int(m.group(2)), "seconds": float(m.group(3))}
+        g = [x for x in m.groups() if x is not None]
+        return {"pages": int(g[0]), "articles": int(g[1]), "seconds": float(g[2].replace(",", "."))}
 
 
 class Pelican(Generator):
