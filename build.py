@@ -20,16 +20,36 @@ from pathlib import Path
 from bantin.cli import add_commands, run
 
 
+COMMANDS = ("build", "serve", "new", "check")
+
+
+def global_options(defaults: bool) -> argparse.ArgumentParser:
+    """Options accepted before or after the command name."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--root", type=Path, default=Path(".") if defaults else argparse.SUPPRESS,
+                        help="thư mục dự án (chứa site.toml)")
+    parser.add_argument("--debug", action="store_true", default=False if defaults else argparse.SUPPRESS,
+                        help="in cả traceback khi có lỗi")
+    return parser
+
+
+def with_default_command(argv: list[str]) -> list[str]:
+    """Insert `build` where the command name belongs when none is given."""
+    index = 0
+    while index < len(argv) and (argv[index] in ("--root", "--debug") or argv[index].startswith("--root=")):
+        index += 2 if argv[index] == "--root" else 1
+    rest = argv[index:]
+    if rest and rest[0] in (*COMMANDS, "-h", "--help"):
+        return argv
+    return [*argv[:index], "build", *rest]
+
+
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     """Read the command line; `build` is the default command."""
-    parser = argparse.ArgumentParser(prog="build.py", description="Dựng bản tin tĩnh từ content/ và theme/.")
-    parser.add_argument("--root", type=Path, default=Path("."), help="thư mục dự án (chứa site.toml)")
-    parser.add_argument("--debug", action="store_true", help="in cả traceback khi có lỗi")
-    add_commands(parser)
-    commands = {"build", "serve", "new", "check"}
-    if not any(arg in commands for arg in argv if not arg.startswith("-")):
-        argv = [*argv, "build"] if not argv or argv[0].startswith("-") else argv
-    return parser.parse_args(argv)
+    parser = argparse.ArgumentParser(prog="build.py", description="Dựng bản tin tĩnh từ content/ và theme/.",
+                                     parents=[global_options(defaults=True)])
+    add_commands(parser, global_options(defaults=False))
+    return parser.parse_args(with_default_command(argv))
 
 
 def main(argv: list[str]) -> int:

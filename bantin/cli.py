@@ -23,9 +23,15 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="không dùng bộ nhớ đệm .bantin/cache")
 
 
-def add_commands(parser: argparse.ArgumentParser) -> None:
-    """Register every subcommand on the parser."""
+def add_commands(parser: argparse.ArgumentParser, shared: argparse.ArgumentParser) -> None:
+    """Register every subcommand on the parser; each also accepts the `shared` options."""
     commands = parser.add_subparsers(dest="command")
+    original = commands.add_parser
+
+    def add_parser(name: str, **kwargs: object) -> argparse.ArgumentParser:
+        return original(name, parents=[shared, *kwargs.pop("parents", [])], **kwargs)
+
+    commands.add_parser = add_parser  # type: ignore[method-assign]
     add_build_options(commands.add_parser("build", help="dựng toàn bộ trang (mặc định)"))
     COMMANDS["build"] = build_command
     for module in optional_commands():

@@ -43,8 +43,9 @@ def make_datetime(year: int, month: int, day: int, hour: int, minute: int, tz: Z
 
 
 def long_vietnamese(moment: datetime) -> str:
-    """Format as "Thứ Ba, 30/12/2014, 07:42"."""
-    return f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y}, {moment:%H:%M}"
+    """Format as "Thứ Ba, 30/12/2014, 07:42", leaving out a midnight time that was never written."""
+    day = f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y}"
+    return day if (moment.hour, moment.minute) == (0, 0) else f"{day}, {moment:%H:%M}"
 
 
 def short_vietnamese(moment: datetime) -> str:

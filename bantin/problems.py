@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import get_close_matches
+from difflib import SequenceMatcher, get_close_matches
 from typing import Iterable
 
 
@@ -37,6 +37,8 @@ def did_you_mean(word: str, choices: Iterable[str], prefix: str = "Có phải ý
     """Suggest the closest known names to `word`, or list them all when none is close."""
     options = sorted(set(choices))
     close = get_close_matches(word, options, n=3, cutoff=0.5)
+    if close and SequenceMatcher(None, word, close[0]).ratio() >= 0.85:
+        close = close[:1]  # one near-certain match says more than a list
     if close:
         return f"{prefix}: " + ", ".join(f"“{c}”" for c in close) + "?"
     if not options:

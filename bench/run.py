@@ -44,6 +44,8 @@ sys.path.insert(0, str(BENCH))
 import corpus as corpus_mod  # noqa: E402
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+QUIET_WAIT = 60.0  # set from --quiet-wait
+NOISY = 0.10       # a run during which other processes used >10% of the machine is flagged
 CASES = ("clean", "nochange", "edit", "serve")
 GENS = ("bantin", "pelican", "hugo")
 
@@ -121,6 +123,30 @@ class TreeMonitor(threading.Thread):
         self.join(timeout=2)
 
 
+HZ = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_busy() -> float:
+    """Seconds of CPU the whole machine has spent busy since boot (all cores)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + (v[4] if len(v) > 4 else 0)
+    return (sum(v[:8]) - idle) / HZ
+
+
+def wait_quiet(max_wait: float, threshold: float = 0.10) -> float:
+    """Wait (at most max_wait s) until the machine is nearly idle: other sessions may share
+    these cores. Returns the busy share (0..1) of the last 0.5 s window."""
+    ncpu = os.cpu_count() or 1
+    end = time.perf_counter() + max_wait
+    while True:
+        b0, t0 = cpu_busy(), time.perf_counter()
+        time.sleep(0.5)
+        share = (cpu_busy() - b0) / ((time.perf_counter() - t0) * ncpu)
+        if share < threshold or time.perf_counter() >= end:
+            return share
+
+
 def tail(text: str, lines: int = 15) -> str:
     return "\n".join(text.rstrip().splitlines()[-lines:])
 
@@ -146,7 +172,9 @@ def kill_tree(p: subprocess.Popen, grace: float = 5.0) -> None:
 def run_measured(cmd: list[str], cwd: Path, log: Path, timeout: float, env: dict) -> dict:
     """Run cmd to completion, measuring wall, CPU (user+sys of the tree) and peak tree RSS."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    idle_before = wait_quiet(QUIET_WAIT)
     with open(log, "wb") as out:
+        busy0 = cpu_busy()
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                              env=env, start_new_session=True)
@@ -165,6 +193,7 @@ def run_measured(cmd: list[str], cwd: Path, log: Path, timeout: float, env: dict
         timer.start()
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
+        busy = cpu_busy() - busy0
         timer.cancel()
         mon.stop()
         p.returncode = os.waitstatus_to_exitcode(status)
@@ -174,6 +203,10 @@ def run_measured(cmd: list[str], cwd: Path, log: Path, timeout: float, env: dict
         "wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "user": ru.ru_utime, "sys": ru.ru_stime,
         "peak_rss": mon.peak, "peak_procs": mon.peak_procs, "max_single_rss": ru.ru_maxrss * 1024,
         "samples": mon.samples, "output": output, "log": str(log),
+        # CPU the rest of the machine used meanwhile (other sessions; includes this harness's polling)
+        "busy_before": round(idle_before, 3),
+        "foreign_cpu": max(0.0, busy - (ru.ru_utime + ru.ru_stime)),
+        "foreign_share": max(0.0, busy - (ru.ru_utime + ru.ru_stime)) / (wall * (os.cpu_count() or 1)),
     }
 
 
@@ -258,7 +291,7 @@ class Bantin(Generator):
         return None
 
     def version(self) -> str:
-        return git_head()
+        return f"{git_head()} (sources sha1 {source_digest()})"
 
     def clean(self, site: Path) -> None:
         rmtree(site / ".bantin")
@@ -402,6 +435,21 @@ def git_head() -> str:
         return "unknown"
 
 
+def source_digest() -> str:
+    """A short hash of bantin's code and theme, to tell engine states apart between commits."""
+    import hashlib
+    h = hashlib.sha1()
+    for base in (REPO / "bantin", REPO / "theme"):
+        for p in sorted(base.rglob("*")) if base.exists() else []:
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(str(p.relative_to(REPO)).encode())
+                h.update(p.read_bytes())
+    build = REPO / "build.py"
+    if build.exists():
+        h.update(build.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def ensure_corpus(n: int, seed: int) -> tuple[Path, dict]:
     out = BENCH / "corpus" / str(n)
     mf = out / "manifest.json"
@@ -481,7 +529,8 @@ def do_build(gen: Generator, site: Path, clean: bool, label: str, logs: Path, ar
     ok = r["rc"] == 0 and not r["timed_out"]
     status = "ok" if ok else ("TIMEOUT" if r["timed_out"] else f"rc={r['rc']}")
     print(f"    {gen.name:8s} {label:12s} {status:8s} wall {r['wall']:8.2f} s  cpu {r['cpu']:8.2f} s  "
-          f"peak {r['peak_rss'] / 2**20:8.1f} MiB", flush=True)
+          f"peak {r['peak_rss'] / 2**20:8.1f} MiB  other load {r['foreign_share'] * 100:3.0f}%"
+          + ("  (NOISY)" if r["foreign_share"] > NOISY else ""), flush=True)
     if not ok:
         print("      --- output tail ---\n" + "\n".join("      " + l for l in tail(r["output"], 20).splitlines()),
               flush=True)
@@ -534,6 +583,7 @@ def summarize(runs: list[dict]) -> dict:
         "wall": median([r["wall"] for r in good]),
         "cpu": median([r["cpu"] for r in good]),
         "peak_rss": max((r["peak_rss"] for r in good), default=None),
+        "noisy_runs": sum(r.get("foreign_share", 0) > NOISY for r in good),
         "error": error,
     }
 
@@ -670,7 +720,7 @@ def report(results: dict, gens: list[str], cases: list[str]) -> str:
         lines.append("")
         lines.append(f"=== N = {n} articles (repeat {block['repeat']}; mean {block['mean_words']} words/article) ===")
         head = f"{'case':9s} {'generator':9s} {'wall':>9s} {'cpu':>8s} {'peak MiB':>9s}   " + \
-               "  ".join(f"{'vs ' + g:>12s}" for g in gens if g != "bantin")
+               "  ".join(f"{'bantin/' + g + ' wall cpu mem':>24s}" for g in gens if g != "bantin")
         lines.append(head)
         lines.append("-" * len(head))
         for case in cases:
@@ -698,9 +748,12 @@ def report(results: dict, gens: list[str], cases: list[str]) -> str:
                             continue
                         pc = block["cases"].get(case, {}).get(peer)
                         if pc and pc.get("ok"):
-                            rat.append(f"{ratio(b['wall'], pc['wall']):>12s}")
+                            cell = ratio(b["wall"], pc["wall"])
+                            if case != "serve":
+                                cell += f" c{ratio(b.get('cpu'), pc.get('cpu'))} m{ratio(b.get('peak_rss'), pc.get('peak_rss'))}"
+                            rat.append(f"{cell:>24s}")
                         else:
-                            rat.append(f"{'-':>12s}")
+                            rat.append(f"{'-':>24s}")
                     extra = "  ".join(rat)
                 if case == "edit" and c.get("edit_visible") is False:
                     extra += "  STALE OUTPUT"
@@ -722,8 +775,10 @@ def report(results: dict, gens: list[str], cases: list[str]) -> str:
     lines.append("")
     lines.append("wall/cpu: median over the repeats; cpu = user+sys of the whole process tree; peak = max of the "
                  "summed RSS of the process tree (polled every 20 ms).")
-    lines.append("vs <peer> = bantin wall time / peer wall time (above 1.00x: bantin is slower). "
-                 "serve = ms from saving the file until the article's output contains the new sentence.")
+    lines.append("bantin/<peer> = bantin's figure divided by the peer's: wall, c = cpu, m = peak memory "
+                 "(above 1.00x: bantin takes more).")
+    lines.append("serve = median ms from saving the edited file until the article's output file contains the new "
+                 "sentence (polled every 5 ms).")
     return "\n".join(lines)
 
 
@@ -748,6 +803,11 @@ def flags_for(n: int, block: dict, gens: list[str]) -> list[str]:
     if rep.get("articles") is not None and counts.get("bantin") and rep["articles"] != counts["bantin"]["articles"]:
         flags.append(f"bantin says it built {rep['articles']} articles but {counts['bantin']['articles']} "
                      "article pages with their marker were found")
+    for case, per_gen in block["cases"].items():
+        for g, c in per_gen.items():
+            if c.get("noisy_runs"):
+                flags.append(f"{case}/{g}: {c['noisy_runs']} of {len(c['runs'])} runs had other processes using "
+                             f">{NOISY:.0%} of the machine (shared cores): treat those figures with care")
     for g in gens:
         e = block["cases"].get("edit", {}).get(g)
         if e and e.get("edit_visible") is False:
@@ -770,12 +830,16 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=3600, help="seconds allowed per build (default 3600)")
     ap.add_argument("--serve-timeout", type=float, default=900, help="seconds to wait for a server (default 900)")
     ap.add_argument("--serve-settle", type=float, default=1.5, help="seconds to wait between serve edits")
+    ap.add_argument("--quiet-wait", type=float, default=60,
+                    help="before each build, wait up to this many s for the machine to be idle (default 60)")
     ap.add_argument("--bantin-jobs", type=int, default=None, help="pass --jobs N to bantin (default: its own)")
     ap.add_argument("--pelican-python", default=None,
                     help="python with pelican installed (default bench/.venv/bin/python if present, else this one)")
     ap.add_argument("--work", type=Path, default=BENCH / "work", help="scratch folder (default bench/work)")
     ap.add_argument("--out", type=Path, default=None, help="JSON file (default bench/results/<stamp>.json)")
     args = ap.parse_args()
+    global QUIET_WAIT
+    QUIET_WAIT = args.quiet_wait
     ns = args.n or [1000, 10000]
     if "--repeat" in sys.argv and "--repeat-large" not in sys.argv:
         args.repeat_large = args.repeat
