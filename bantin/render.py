@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import traceback
 from pathlib import Path
 from typing import Any, Iterable
@@ -11,6 +12,7 @@ from typing import Any, Iterable
 import jinja2
 from markupsafe import Markup
 
+from .config import Config, KeyLines
 from .dates import long_vietnamese, rfc3339, short_vietnamese
 from .model import Page, Site
 from .problems import BuildError, Problem
@@ -27,8 +29,18 @@ def theme_dirs(site_root: Path, theme: str) -> list[Path]:
     return dirs + [DEFAULT_THEME]
 
 
+def check_theme(config: Config) -> None:
+    """Refuse a `theme` in site.toml that names no folder, rather than silently using the default."""
+    if config.theme and not (config.root / config.theme).is_dir():
+        lines = KeyLines((config.root / "site.toml").read_text(encoding="utf-8-sig"))
+        raise BuildError([Problem("site.toml", lines.of("theme", lines.table("site")),
+                                  f"Không tìm thấy thư mục giao diện “{config.theme}” (khai báo ở theme = ...).",
+                                  "Tạo thư mục đó cạnh site.toml, với templates/ và static/ bên trong, hoặc xoá dòng theme để dùng giao diện mặc định.")])
+
+
 def make_environment(site: Site) -> jinja2.Environment:
     """Create the Jinja environment: autoescaped, strict about undefined names."""
+    check_theme(site.config)
     folders = [str(d / "templates") for d in theme_dirs(site.config.root, site.config.theme)]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -74,30 +86,40 @@ def render_pages(site: Site, pages: Iterable[Page] | None = None) -> dict[str, b
             template = templates.get(page.template) or templates.setdefault(page.template, env.get_template(page.template))
             rendered[page.output] = template.render(page=page, data=page.data).encode("utf-8")
         except jinja2.TemplateError as error:
-            raise BuildError([template_problem(error, page)]) from error
+            raise BuildError([template_problem(error, page, site.config.root)]) from error
     return rendered
 
 
-def template_problem(error: jinja2.TemplateError, page: Page) -> Problem:
+def template_problem(error: jinja2.TemplateError, page: Page, root: Path) -> Problem:
     """Locate a template error in the theme file that caused it."""
     if isinstance(error, jinja2.TemplateSyntaxError):
-        return Problem(theme_file(error.filename, error.name), error.lineno or 0, f"Lỗi cú pháp trong mẫu giao diện: {error.message}",
+        return Problem(theme_file(error.filename, error.name, root), error.lineno or 0, f"Lỗi cú pháp trong mẫu giao diện: {error.message}",
                        "Kiểm tra các cặp {% ... %} và {{ ... }} ở dòng này.")
     if isinstance(error, jinja2.TemplateNotFound):
         return Problem(page.source or page.url, 0, f"Không tìm thấy mẫu giao diện “{error.name}”.", "Thêm mẫu đó vào theme/templates/.")
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".xml"))]
     where = frames[-1] if frames else None
-    return Problem(theme_file(where.filename if where else None, page.template), where.lineno if where else 0,
-                   f"Lỗi khi dựng trang {page.url} bằng mẫu giao diện: {error}",
+    return Problem(theme_file(where.filename if where else None, page.template, root), where.lineno if where else 0,
+                   f"Lỗi khi dựng trang {page.url} bằng mẫu giao diện: {explain(error)}",
                    "Một biến trong mẫu không tồn tại hoặc sai tên; sửa mẫu ở dòng này.")
 
 
-def theme_file(filename: str | None, name: str | None) -> str:
-    """Show a template's path relative to the working folder when possible."""
+def explain(error: jinja2.TemplateError) -> str:
+    """Say in Vietnamese which name a template used that does not exist."""
+    text = str(error)
+    if match := re.fullmatch(r"'([^']+)' is undefined", text):
+        return f"biến “{match[1]}” không tồn tại ({text})"
+    if match := re.fullmatch(r"'(.+)' has no attribute '([^']+)'", text):
+        return f"“{match[1]}” không có thuộc tính “{match[2]}” ({text})"
+    return text
+
+
+def theme_file(filename: str | None, name: str | None, root: Path) -> str:
+    """Show a template's path relative to the site, else to the working folder, when possible."""
     if not filename:
         return f"theme/templates/{name}"
-    path = Path(filename)
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    path = Path(filename).resolve()
+    for base in (root.resolve(), Path.cwd().resolve()):
+        if path.is_relative_to(base):
+            return path.relative_to(base).as_posix()
+    return str(path)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from sitekit import REPO, run_build
 
 PREFIX = "/ban-tin/"
@@ -30,7 +32,7 @@ PAGES = {
 }
 
 
-def build_sample(tmp_path_factory) -> Path:
+def build_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the sample site once and return its output folder."""
     if "out" not in _built:
         root = tmp_path_factory.mktemp("sample")
