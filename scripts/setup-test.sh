@@ -18,6 +18,11 @@ else
     log "chromium present: /usr/bin/chromium"
 fi
 
+# --- rsync, for the tested deploy instructions (tests/test_deploy.py) ---
+if ! command -v rsync >/dev/null 2>&1; then
+    apt_install rsync
+fi
+
 # --- Java for the Nu Html Checker (vnu.jar) ---
 if java -version >/dev/null 2>&1; then
     log "java present: $(java -version 2>&1 | head -n 1)"
