@@ -83,8 +83,8 @@ def build_command(arguments: argparse.Namespace) -> int:
 def summary(result: BuildResult) -> str:
     """Describe a finished build in one line."""
     seconds = f"{result.seconds:.2f}".replace(".", ",")
-    return (f"Đã dựng {len(result.site.pages)} trang ({len(result.site.entries)} bài viết) "
-            f"vào {result.site.config.output} trong {seconds} giây.")
+    return (f"Đã dựng {result.pages} trang ({result.articles} bài viết) "
+            f"vào {result.output} trong {seconds} giây.")
 
 
 def run(arguments: argparse.Namespace) -> int:

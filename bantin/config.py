@@ -250,6 +250,9 @@ def check_site_values(site: dict[str, Any], lines: KeyLines, problems: list[Prob
         problems.append(Problem("site.toml", lines.of("per_page", start), "per_page phải lớn hơn 0.", "Ví dụ: per_page = 10"))
     if not site.get("output", "x").strip():
         problems.append(Problem("site.toml", lines.of("output", start), "output không được để trống.", 'Ví dụ: output = "public"'))
+    elif ".." in Path(site.get("output", "")).parts:
+        problems.append(Problem("site.toml", lines.of("output", start), f"Thư mục xuất “{site['output']}” không được chứa “..”.",
+                                'Dùng một thư mục riêng trong dự án, ví dụ: output = "public"'))
 
 
 def check_sections(sections: list[dict[str, Any]], lines: KeyLines, problems: list[Problem]) -> None:

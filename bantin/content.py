@@ -77,46 +77,67 @@ class Parsed:
 
 
 Checker = Callable[[Any], Any]
+ATTACHMENT_KEYS = ("file", "title")
+
+
+class FieldError(TypeError):
+    """A front-matter value of the wrong shape; `hint` may name the field as {key}."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
 
 
 def text_value(value: Any) -> str:
     """Accept text (and numbers, which YAML reads from titles like 1945)."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise TypeError("phải là một dòng chữ")
+        raise FieldError("phải là một dòng chữ")
     return str(value).strip()
+
+
+def as_list(value: Any, example: str) -> list[Any]:
+    """Require a list, showing a single value rewritten as one."""
+    if isinstance(value, list):
+        return value
+    shown = text_value(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else example
+    raise FieldError("phải là một danh sách", f"Viết trong ngoặc vuông: {{key}}: [{shown}]")
 
 
 def text_list(value: Any) -> tuple[str, ...]:
     """Accept a list of texts."""
-    if not isinstance(value, list):
-        raise TypeError("phải là một danh sách, ví dụ: [Mục 1, Mục 2]")
-    return tuple(text_value(item) for item in value)
+    items = as_list(value, "Mục 1, Mục 2")
+    if not all(isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in items):
+        raise FieldError("phải là một danh sách các dòng chữ", "Viết trong ngoặc vuông: {key}: [Mục 1, Mục 2]")
+    return tuple(text_value(item) for item in items)
 
 
 def flag(value: Any) -> bool:
     """Accept true or false."""
     if not isinstance(value, bool):
-        raise TypeError("phải là true hoặc false")
+        raise FieldError("phải là true hoặc false")
     return value
 
 
 def mapping(value: Any) -> str:
     """Accept a mapping and keep it as canonical JSON so the record stays immutable."""
     if not isinstance(value, dict):
-        raise TypeError("phải là các dòng khoá: giá trị")
+        raise FieldError("phải là các dòng khoá: giá trị")
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def attachment_list(value: Any) -> tuple[tuple[str, str], ...]:
     """Accept attachments as file names or {file, title} mappings."""
-    if not isinstance(value, list):
-        raise TypeError("phải là một danh sách tệp, ví dụ: [chi-thi-05.pdf]")
     items = []
-    for item in value:
-        if isinstance(item, dict) and set(item) <= {"file", "title"} and "file" in item:
-            items.append((text_value(item["file"]), text_value(item.get("title", ""))))
-        else:
+    for item in as_list(value, "chi-thi-05.pdf"):
+        if not isinstance(item, dict):
             items.append((text_value(item), ""))
+            continue
+        for key in item:
+            if key not in ATTACHMENT_KEYS:
+                raise FieldError(f"Tệp đính kèm có khoá không hợp lệ “{key}”.", did_you_mean(str(key), ATTACHMENT_KEYS))
+        if "file" not in item:
+            raise FieldError("Tệp đính kèm thiếu khoá “file”.", "Viết: - {file: ten-tep.pdf, title: Tên hiển thị}")
+        items.append((text_value(item["file"]), text_value(item.get("title", ""))))
     return tuple(items)
 
 
@@ -130,6 +151,7 @@ ARTICLE_FIELDS: dict[str, Checker] = {
 PAGE_FIELDS = {key: ARTICLE_FIELDS[key] for key in ("title", "date", "slug", "summary", "status", "aliases", "extra")}
 REQUIRED = {"article": ("title", "date"), "page": ("title",)}
 STATUSES = ("published", "draft")
+MAX_SLUG = 200  # bytes; a file name may not exceed 255
 
 
 class FieldReader:
@@ -154,17 +176,35 @@ class FieldReader:
         for key, raw in self.matter.fields.items():
             if key not in self.schema:
                 self.add(key, f"Trường không hợp lệ “{key}”.", did_you_mean(str(key), self.schema) or "Xoá dòng này.")
-                continue
-            try:
-                self.values[key] = self.schema[key](raw)
-            except TypeError as error:
-                self.add(key, f"Trường “{key}” {error}.", f"Sửa giá trị của {key} ở dòng này.")
+            elif raw is None or raw == "" or (key in REQUIRED[self.kind] and raw == []):
+                self.blank(key)
+            else:
+                self.check(key, raw)
         for key in REQUIRED[self.kind]:
             if key not in self.matter.fields:
                 self.problems.append(Problem(self.path, 1, f"Thiếu trường bắt buộc “{key}”.", f"Thêm dòng “{key}: ...” vào phần thông tin."))
         self.read_dates()
         self.check_status()
         return self.values
+
+    def blank(self, key: str) -> None:
+        """Treat an empty optional field as absent; an empty required one is an error."""
+        if key in REQUIRED[self.kind]:
+            self.add(key, f"Trường bắt buộc “{key}” đang để trống.",
+                     "Ghi giá trị sau dấu hai chấm; nếu giá trị bắt đầu bằng # hoặc &, đặt nó trong ngoặc kép.")
+
+    def check(self, key: str, raw: Any) -> None:
+        """Check one field's value against its type."""
+        try:
+            value = self.schema[key](raw)
+        except FieldError as error:
+            message = error.message if error.message.endswith(".") else f"Trường “{key}” {error.message}."
+            self.add(key, message, error.hint.replace("{key}", key) or f"Sửa giá trị của {key} ở dòng này.")
+            return
+        if value == "" and key in REQUIRED[self.kind]:
+            self.blank(key)
+        else:
+            self.values[key] = value
 
     def read_dates(self) -> None:
         """Parse `date` and `expires` in the site's time zone."""
@@ -194,11 +234,7 @@ def parse_article(text: str, path: str, tz: ZoneInfo, converter: Converter, kind
     reader = FieldReader(path, matter, kind, tz)
     values = reader.read()
     problems = reader.problems
-    slug = values.get("slug") or slugify(values.get("title", "") or "")
-    if not slug or slug != slugify(slug):
-        line = reader.line("slug") if "slug" in values else reader.line("title")
-        problems.append(Problem(path, line, f"Không tạo được đường dẫn (slug) hợp lệ từ “{values.get('slug') or values.get('title', '')}”.",
-                                "Thêm dòng slug: ten-bai-viet (chữ thường không dấu, số, gạch ngang)."))
+    slug = make_slug(values, reader)
     files = resolve_files(path, values, reader)
     rendered = converter.convert(matter.body, path, matter.body_line)
     problems += rendered.problems
@@ -223,7 +259,7 @@ def resolve_files(path: str, values: dict[str, Any], reader: FieldReader) -> dic
     image = values.get("image")
     attachments = tuple(Attachment(p, title) for name, title in values.get("attachments", ())
                         if (p := local_path(path, name, "attachments", reader)))
-    aliases = tuple(a for a in values.get("aliases", ()) if check_alias(a, reader))
+    aliases = tuple(clean for a in values.get("aliases", ()) if (clean := check_alias(a, reader)))
     external = values.get("external_url", "")
     if external and urlsplit(external).scheme not in ("http", "https"):
         reader.add("external_url", f"external_url “{external}” không phải địa chỉ web.", "Viết đầy đủ, ví dụ: https://dangcongsan.vn/...")
@@ -244,14 +280,32 @@ def local_path(path: str, name: str, key: str, reader: FieldReader) -> str | Non
     return target
 
 
-def check_alias(alias: str, reader: FieldReader) -> bool:
-    """Accept an old URL path that stays inside the site."""
+def make_slug(values: dict[str, Any], reader: FieldReader) -> str:
+    """Take the written slug, or make one from the title; report either when unusable."""
+    if "slug" in values:
+        slug = values["slug"]
+        if slug != slugify(slug) or len(slug) > MAX_SLUG:
+            example = slugify(slug, max_length=MAX_SLUG, word_boundary=True) or "ten-bai-viet"
+            reader.add("slug", f"slug “{slug}” không hợp lệ.", f"Chỉ dùng chữ thường không dấu, số và dấu gạch ngang, ví dụ: slug: {example}")
+        return slug
+    if "title" not in values:
+        return ""  # the missing title is reported already
+    slug = slugify(values["title"], max_length=MAX_SLUG, word_boundary=True)
+    if not slug:
+        reader.add("title", f"Không tạo được đường dẫn (slug) từ tiêu đề “{values['title']}”.",
+                   "Thêm dòng slug: ten-bai-viet (chữ thường không dấu, số, gạch ngang).")
+    return slug
+
+
+def check_alias(alias: str, reader: FieldReader) -> str | None:
+    """Return an old URL path that stays inside the site, with "." and "//" steps removed."""
     parts = urlsplit(alias)
+    segments = parts.path.split("/")
     clean = posixpath.normpath("/" + parts.path.lstrip("/"))
-    if parts.scheme or parts.netloc or ".." in alias.split("/") or clean in ("/", "/."):
+    if parts.scheme or parts.netloc or ".." in segments or clean in ("/", "/.") or any(len(s.encode()) > MAX_SLUG for s in segments):
         reader.add("aliases", f"Địa chỉ cũ “{alias}” không hợp lệ.", "Ghi phần đường dẫn của địa chỉ cũ, ví dụ: /Pages/tin-tuc/bai-cu.aspx")
-        return False
-    return True
+        return None
+    return clean + "/" if parts.path.endswith("/") else clean
 
 
 def parse_file(data: bytes, path: str, tz: ZoneInfo, converter: Converter, kind: str) -> Parsed:

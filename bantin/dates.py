@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 EDITOR_FORMAT = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ ,]+(\d{1,2})[:h](\d{2}))?")
+ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})\b")
 DATE_HINT = "Viết ngày theo dạng 30/12/2014 07:42 (giờ có thể bỏ) hoặc 2014-12-30."
 
 
@@ -30,6 +31,8 @@ def parse_date(value: object, tz: ZoneInfo) -> datetime:
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
+        if iso := ISO_DAY.match(text):  # well-formed but impossible, such as 2020-02-31
+            make_datetime(*(int(g) for g in iso.groups()), 0, 0, tz, text)
         raise DateError(f"không đọc được ngày “{text}”") from None
     return parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed.astimezone(tz)
 

@@ -79,17 +79,26 @@ def load_register(data: bytes | None) -> Register:
     found += [Problem(PATH, lines.of(k), f"Khoá không hợp lệ “{k}”.", "Mỗi văn bản là một bảng [[directive]].") for k in extra]
     entries = raw.get("directive", [])
     checked = [check_table(e, SCHEMA, "directive", lines.table("directive", i), lines, found, PATH) for i, e in enumerate(entries)]
-    directives = tuple(sorted((make(c, lines.table("directive", i), found) for i, c in enumerate(checked) if c), key=lambda d: (d.issued, d.name)))
+    complete = [(i, c) for i, c in enumerate(checked) if all(key in c for key, (_, default) in SCHEMA.items() if default is REQUIRED)]
+    directives = tuple(sorted((make(c, lines.table("directive", i), lines, found) for i, c in complete), key=lambda d: (d.issued, d.name)))
     register = Register(directives, index_names(directives, lines, found))
     if found:
-        raise BuildError(found)
+        raise RegisterError(found, register)
     return register
 
 
-def make(entry: dict[str, Any], line: int, problems: list[Problem]) -> Directive:
+class RegisterError(BuildError):
+    """The register has problems; `register` holds the directives that could be read, to avoid knock-on errors."""
+
+    def __init__(self, problems: list[Problem], register: Register) -> None:
+        super().__init__(problems)
+        self.register = register
+
+
+def make(entry: dict[str, Any], line: int, lines: KeyLines, problems: list[Problem]) -> Directive:
     """Build one Directive from a checked table."""
     if entry["kind"] not in KINDS:
-        problems.append(Problem(PATH, line, f"Loại văn bản không hợp lệ “{entry['kind']}”.", did_you_mean(entry["kind"], KINDS)))
+        problems.append(Problem(PATH, lines.of("kind", line), f"Loại văn bản không hợp lệ “{entry['kind']}”.", did_you_mean(entry["kind"], KINDS)))
     aliases = tuple(str(a) for a in entry.get("aliases", []))
     return Directive(entry["kind"], entry["number"], entry["issuer"], entry["date"], entry["title"], entry["summary"], aliases)
 

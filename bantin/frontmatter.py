@@ -12,12 +12,54 @@ import yaml
 from .problems import Problem
 
 try:
-    YamlLoader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml is slower but still correct
-    YamlLoader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class YamlLoader(_Base):  # type: ignore[misc, valid-type]
+    """Safe YAML that leaves dates as text, so bantin reads them (and explains impossible ones) itself."""
+
+
+YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
 
 FENCES = {"---": "yaml", "+++": "toml"}
-SAMPLE = "---\ntitle: Tiêu đề bài viết\ndate: 30/12/2014 07:42\n---"
+MAX_DEPTH = 16
+FENCE_HINT = "Dòng đầu tiên phải là ---, tiếp theo là các dòng title: ... và date: ..., rồi một dòng --- để đóng lại."
+YAML_HINT = "Mỗi dòng có dạng tên: giá trị; nếu giá trị có ký tự đặc biệt, đặt cả giá trị trong ngoặc kép."
+TOML_HINT = 'Mỗi dòng có dạng khoá = "giá trị"; chữ và ngày kiểu 30/12/2014 phải đặt trong ngoặc kép.'
+DEEP = ("Phần thông tin lồng nhau quá nhiều tầng.", "Mỗi trường chỉ cần một giá trị hoặc một danh sách.")
+KEY_VALUE = re.compile(r"^([^\s:#][^:]*?):\s+(.+)$")
+
+# (words in PyYAML's message, report the line where the construct began?, reason, hint), first match wins.
+YAML_DIAGNOSES: list[tuple[tuple[str, ...], bool, str, str]] = [
+    (("tab",), False, "có ký tự Tab", "Thay Tab bằng dấu cách."),
+    (("quoted scalar",), True, "dấu ngoặc kép mở nhưng chưa đóng", "Thêm dấu ngoặc đóng ở cuối giá trị, trên cùng dòng đó."),
+    (("flow sequence",), True, "danh sách mở bằng “[” nhưng chưa đóng bằng “]”",
+     "Thêm “]” vào cuối danh sách, ví dụ: directives: [Chỉ thị 05-CT/TW, Kết luận 01-KL/TW]"),
+    (("flow mapping",), True, "dấu “{” mở nhưng chưa đóng bằng “}”",
+     "Thêm “}” ở cuối, hoặc đặt cả giá trị trong ngoặc kép nếu “{” là một phần của chữ."),
+    (("simple key", "expected ':'"), True, "dòng này thiếu dấu hai chấm (:) sau tên trường",
+     "Viết tên trường, dấu hai chấm, dấu cách rồi giá trị, ví dụ: author: Thành Nhân"),
+    (("mapping values are not allowed",), False, "có dấu hai chấm (:) ở chỗ không được phép", "quote"),
+    (("cannot start any token", "undefined alias", "constructor for the tag", "block scalar", "anchor", "a tag",
+      "directive"), False, "giá trị bắt đầu bằng một ký tự đặc biệt", "quote"),
+    (("block mapping", "block end", "expected key"), False, "dòng này không có dạng tên: giá trị",
+     "Mỗi trường viết trên một dòng, sát lề trái, dạng tên: giá trị; nếu giá trị có ngoặc kép ở giữa, đặt cả giá trị trong ngoặc đơn."),
+]
+TOML_REASONS = {
+    "Expected newline or end of document": "sau giá trị còn ký tự thừa",
+    "Invalid value": "giá trị không hợp lệ",
+    "Illegal character": "dấu ngoặc kép mở nhưng chưa đóng",
+    "Unterminated string": "dấu ngoặc kép mở nhưng chưa đóng",
+    "Expected '=' after a key": "thiếu dấu = sau tên trường",
+    "Unclosed array": "danh sách mở bằng “[” nhưng chưa đóng bằng “]”",
+    "Unclosed inline table": "dấu “{” mở nhưng chưa đóng bằng “}”",
+    "Invalid date or datetime": "ngày không có thật hoặc viết sai",
+}
 
 
 @dataclass(frozen=True)
@@ -41,51 +83,145 @@ class FrontMatterError(Exception):
 
 def split(text: str, path: str) -> FrontMatter:
     """Separate and parse the front matter of `text`; raise FrontMatterError if unreadable."""
+    fail = lambda line, message, hint: FrontMatterError(Problem(path, line, message, hint))  # noqa: E731
     if not text.strip():
-        raise FrontMatterError(Problem(path, 1, "Tệp rỗng.", f"Bắt đầu tệp bằng phần thông tin, ví dụ:\n{SAMPLE}"))
+        raise fail(1, "Tệp rỗng.", "Viết phần thông tin (title, date) giữa hai dòng --- ở đầu tệp, hoặc xoá tệp này.")
     lines = text.split("\n")
     fence = lines[0].strip()
     if fence not in FENCES:
-        raise FrontMatterError(Problem(path, 1, "Thiếu phần thông tin (front matter) ở đầu tệp.",
-                                       f"Dòng đầu tiên phải là --- ; ví dụ:\n{SAMPLE}"))
+        raise fail(1, "Thiếu phần thông tin (front matter) ở đầu tệp.", fence_hint(lines))
     closing = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip() == fence), None)
     if closing is None:
-        raise FrontMatterError(Problem(path, 1, f"Phần thông tin mở bằng {fence} nhưng không có dòng {fence} đóng lại.",
-                                       f"Thêm một dòng chỉ có {fence} sau trường cuối cùng."))
-    raw = "\n".join(lines[1:closing])
-    fields = parse_fields(raw, FENCES[fence], path)
-    return FrontMatter(fields, key_lines(lines[1:closing], FENCES[fence]), "\n".join(lines[closing + 1:]),
-                       closing + 2, closing + 1)
+        raise fail(1, f"Phần thông tin mở bằng {fence} nhưng không có dòng {fence} đóng lại.",
+                   f"Thêm một dòng chỉ có {fence} sau trường cuối cùng, trước nội dung bài.")
+    kind, head = FENCES[fence], lines[1:closing]
+    if twice := repeated_key(head, kind):
+        key, first, second = twice
+        raise fail(second, f"Trường “{key}” được viết hai lần (dòng {first} và dòng {second}).", "Xoá một trong hai dòng.")
+    fields = parse_fields(head, kind, path)
+    return FrontMatter(fields, key_lines(head, kind), "\n".join(lines[closing + 1:]), closing + 2, closing + 1)
 
 
-def parse_fields(raw: str, kind: str, path: str) -> dict[str, Any]:
-    """Parse YAML or TOML front matter into a mapping."""
+def fence_hint(lines: list[str]) -> str:
+    """Explain how to start the front matter, noticing blank lines above a real fence."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if first and lines[first].strip() in FENCES:
+        return f"Xoá các dòng trống phía trên dòng {lines[first].strip()} ở dòng {first + 1}: {lines[first].strip()} phải là dòng đầu tiên của tệp."
+    return FENCE_HINT
+
+
+def parse_fields(head: list[str], kind: str, path: str) -> dict[str, Any]:
+    """Parse YAML or TOML front matter (the lines between the fences) into a mapping."""
+    raw = "\n".join(head)
     try:
         data = tomllib.loads(raw) if kind == "toml" else yaml.load(raw, Loader=YamlLoader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        reason = getattr(error, "problem", None) or str(error)
-        raise FrontMatterError(Problem(path, line, f"Phần thông tin (YAML) viết sai: {reason}.",
-                                       "Mỗi dòng phải có dạng khoá: giá trị; nếu giá trị có dấu hai chấm, đặt nó trong ngoặc kép.")) from None
+        line, reason, hint = diagnose_yaml(error, head)
+        raise FrontMatterError(Problem(path, line, f"Phần thông tin (YAML) viết sai: {reason}.", hint)) from None
     except tomllib.TOMLDecodeError as error:
-        found = re.search(r"line (\d+)", str(error))
-        line = int(found.group(1)) + 1 if found else 1
-        raise FrontMatterError(Problem(path, line, f"Phần thông tin (TOML) viết sai: {error}.",
-                                       'Mỗi dòng phải có dạng khoá = "giá trị".')) from None
+        line, reason = diagnose_toml(error, head)
+        raise FrontMatterError(Problem(path, line, f"Phần thông tin (TOML) viết sai: {reason}.", TOML_HINT)) from None
+    except RecursionError:
+        raise FrontMatterError(Problem(path, 2, DEEP[0], DEEP[1])) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise FrontMatterError(Problem(path, 2, "Phần thông tin phải là các dòng khoá: giá trị.", f"Ví dụ:\n{SAMPLE}"))
+        raise FrontMatterError(Problem(path, 2, "Phần thông tin phải là các dòng tên: giá trị.", FENCE_HINT))
+    if problem := shape_problem(data, head, path):
+        raise FrontMatterError(problem)
     return data
 
 
-def key_lines(lines: list[str], kind: str) -> dict[str, int]:
-    """Map each top-level key to its line number in the file."""
-    separator = "=" if kind == "toml" else ":"
-    pattern = re.compile(rf"^[\"']?([^\s\"'{separator}#][^{separator}\"']*?)[\"']?\s*{separator}")
-    found: dict[str, int] = {}
-    for number, line in enumerate(lines, start=2):
+def diagnose_yaml(error: yaml.YAMLError, head: list[str]) -> tuple[int, str, str]:
+    """Turn a PyYAML error into a file line, a reason and a hint in plain Vietnamese."""
+    said = f"{getattr(error, 'context', None) or ''} {getattr(error, 'problem', None) or ''}"
+    problem_mark, context_mark = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
+    for words, at_start, reason, hint in YAML_DIAGNOSES:
+        if any(word in said for word in words):
+            mark = context_mark if at_start and context_mark else problem_mark
+            line = file_line(mark.line if mark else 0, head)
+            text = head[line - 2] if line - 2 < len(head) else ""
+            if hint == "quote" and text[:1].isspace() and reason.startswith("có dấu hai chấm"):
+                return line, "dòng này bị thụt vào", "Xoá dấu cách ở đầu dòng: các trường phải viết sát lề trái."
+            return line, reason, quote_hint(text) if hint == "quote" else hint
+    return file_line(problem_mark.line if problem_mark else 0, head), str(getattr(error, "problem", None) or error), YAML_HINT
+
+
+def quote_hint(text: str) -> str:
+    """Show the editor's own line with its value in quotes."""
+    match = KEY_VALUE.match(text.strip())
+    if not match:
+        return 'Đặt cả giá trị trong ngoặc kép, ví dụ: title: "Hội nghị: quán triệt"'
+    key, value = match.group(1), match.group(2).strip()
+    quoted = f'"{value}"' if '"' not in value else f"'{value}'"
+    return f"Đặt cả giá trị trong ngoặc kép: {key}: {quoted}"
+
+
+def diagnose_toml(error: tomllib.TOMLDecodeError, head: list[str]) -> tuple[int, str]:
+    """Turn a tomllib error into a file line and a reason in plain Vietnamese."""
+    message = str(error)
+    found = re.search(r"\(at line (\d+), column \d+\)", message)
+    line = file_line(int(found.group(1)) - 1 if found else len(head) - 1, head)
+    original = re.sub(r"\s*\(at [^)]*\)$", "", message)
+    reason = next((vi for en, vi in TOML_REASONS.items() if original.startswith(en)), original)
+    return line, reason
+
+
+def file_line(index: int, head: list[str]) -> int:
+    """Map a 0-based line inside the front matter to the file's line (the opening fence is line 1)."""
+    return min(max(index, 0), max(len(head) - 1, 0)) + 2
+
+
+def shape_problem(data: dict[str, Any], head: list[str], path: str) -> Problem | None:
+    """Refuse YAML references (&name, *name) and deep nesting, which no editor needs and which can explode in size."""
+    seen: set[int] = set()
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if not isinstance(value, (dict, list)):
+            continue
+        if id(value) in seen:
+            line = next((n for n, text in enumerate(head, start=2) if re.search(r"(^|[\s\[{,:])\*\S", text)), 2)
+            return Problem(path, line, "Phần thông tin dùng tham chiếu YAML (*tên), bantin không hỗ trợ.",
+                           "Viết đầy đủ giá trị thay cho *tên và bỏ &tên.")
+        if depth > MAX_DEPTH:
+            return Problem(path, 2, *DEEP)
+        seen.add(id(value))
+        stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return None
+
+
+def key_pattern(kind: str) -> re.Pattern[str]:
+    """Match a top-level `key:` (YAML) or `key =` (TOML) line."""
+    if kind == "toml":
+        return re.compile(r"^[\"']?([^\s\"'=#\[][^=\"']*?)[\"']?\s*=")
+    return re.compile(r"^[\"']?([^\s\"':#\[][^:\"']*?)[\"']?\s*:(?:\s|$)")
+
+
+def top_level(head: list[str], kind: str) -> list[tuple[str, int]]:
+    """List (key, file line) for every top-level key, stopping at TOML's first [table]."""
+    pattern, found = key_pattern(kind), []
+    for number, line in enumerate(head, start=2):
+        if kind == "toml" and line.lstrip().startswith("["):
+            break
         if match := pattern.match(line):
-            found.setdefault(match.group(1).strip(), number)
+            found.append((match.group(1).strip(), number))
     return found
+
+
+def key_lines(head: list[str], kind: str) -> dict[str, int]:
+    """Map each top-level key to its line number in the file."""
+    found: dict[str, int] = {}
+    for key, number in top_level(head, kind):
+        found.setdefault(key, number)
+    return found
+
+
+def repeated_key(head: list[str], kind: str) -> tuple[str, int, int] | None:
+    """Find the first key written twice: (key, first line, second line)."""
+    first: dict[str, int] = {}
+    for key, number in top_level(head, kind):
+        if key in first:
+            return key, first[key], number
+        first[key] = number
+    return None

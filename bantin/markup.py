@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from html import unescape
+from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 import markdown
@@ -32,7 +33,11 @@ ALLOWED_ATTRIBUTES = {
 }
 FIRST_PARAGRAPH = re.compile(r"<p(?: [^>]*)?>(.*?)</p>", re.S)
 TAG = re.compile(r"<[^>]+>")
-UNSAFE_RAW = re.compile(r"<\s*(script|iframe|object|embed|style|form)\b|\son[a-z]+\s*=|javascript\s*:", re.I)
+URL_SCHEMES = {"http", "https", "mailto", "tel", "bantin"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "xlink:href", "cite", "srcset"}
+UNSAFE_TAGS = {"script", "iframe", "object", "embed", "applet", "frame", "frameset", "style", "link", "meta", "base",
+               "form", "input", "button", "textarea", "select", "svg", "math", "template", "noscript"}
+SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
 
 @dataclass(frozen=True)
@@ -185,11 +190,48 @@ class Converter:
         return context
 
     def sanitise(self, html: str, body: str, path: str, body_line: int, context: Rendered) -> str:
-        """Strip scripts, handlers and embeds from raw HTML, warning about each."""
-        for match in UNSAFE_RAW.finditer(body):
-            line = body_line + body.count("\n", 0, match.start())
-            context.problems.append(Problem(path, line, f"Đã loại bỏ mã HTML không an toàn “{match.group().strip()}”.",
+        """Strip scripts, handlers and embeds from raw HTML, warning about each where it was written."""
+        finder = UnsafeFinder()
+        finder.feed(html)
+        finder.close()
+        cursor = 0
+        for label, needle in finder.found:
+            found = re.compile(re.escape(needle), re.I)
+            match = found.search(body, cursor) or found.search(body)
+            cursor = match.end() if match else cursor
+            line = body_line + body.count("\n", 0, match.start()) if match else body_line
+            context.problems.append(Problem(path, line, f"Đã loại bỏ mã HTML không an toàn “{label}”.",
                                             "Bỏ đoạn mã này khỏi bài, hoặc đặt trust_html = true trong site.toml nếu bạn tin nguồn.",
                                             severity="warning"))
-        return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None,
-                         url_schemes={"http", "https", "mailto", "tel", "bantin"}, strip_comments=True)
+        return CLEANER.clean(html)
+
+
+class UnsafeFinder(HTMLParser):
+    """Find what the sanitiser will remove for safety: dangerous tags, event handlers, script URLs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Note an unsafe element and each unsafe attribute, in the order they were written."""
+        if tag in UNSAFE_TAGS:
+            self.found.append((f"<{tag}>", f"<{tag}"))
+        for name, value in attrs:
+            scheme = url_scheme(value or "") if name in URL_ATTRIBUTES else ""
+            if name.startswith("on"):
+                self.found.append((f"{name}=", name))
+            elif scheme and scheme not in URL_SCHEMES:
+                self.found.append((f"{scheme}:", scheme))
+
+    handle_startendtag = handle_starttag
+
+
+def url_scheme(url: str) -> str:
+    """Return a URL's scheme as a browser reads it (ignoring spaces and controls inside it), lower-cased."""
+    match = SCHEME.match(re.sub(r"[\x00-\x20]", "", url))
+    return match.group(1).lower() if match else ""
+
+
+CLEANER = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel=None, url_schemes=URL_SCHEMES,
+                      strip_comments=True, filter_style_properties={"text-align"})

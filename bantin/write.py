@@ -1,17 +1,27 @@
-"""Stage 6: the only code that touches the output folder. A build is swapped in whole, or not at all."""
+"""Stage 6: the only code that touches the output folder. A build is swapped in whole, or not at all.
+
+A full build is written into a staging folder beside the output, `.<output>.staging-<pid>`, and
+exchanged with the live folder in one atomic step (Linux renameat2 RENAME_EXCHANGE), so a build
+killed at any moment leaves the output wholly old or wholly new. The old tree is then deleted from
+its staging name, or kept in .bantin/ to be recycled by the next build (see write_site); whatever
+a killed build leaves behind carries the staging name, and the next build deletes it. Nothing else
+outside the output folder (and .bantin/) is ever written or deleted.
+"""
 
 from __future__ import annotations
 
 import ctypes
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import BuildError, Problem
 
-STAGING_MARK = ".bantin-staging"
 RENAME_EXCHANGE = 2
+MAX_NAME_BYTES = 255
+OUTPUT_HINT = 'Dùng một thư mục riêng trong dự án, ví dụ: output = "public"'
 
 
 @dataclass(frozen=True)
@@ -23,53 +33,162 @@ class WriteReport:
 
 
 def check_output(output: Path, root: Path) -> None:
-    """Refuse an output folder that could destroy the project or anything outside it."""
+    """Refuse an output folder that could destroy the project or anything outside it; tidy up after killed builds."""
     output, root = output.resolve(), root.resolve()
-    reason = ""
-    if output in (root, root / "content", root / "theme") or root.is_relative_to(output):
-        reason = f"Thư mục xuất “{output}” trùng với thư mục dự án, content/ hoặc theme/."
-    elif not output.is_relative_to(root):
-        reason = f"Thư mục xuất “{output}” nằm ngoài dự án “{root}”."
-    elif output.is_relative_to(root / "content") or output.is_relative_to(root / "theme"):
-        reason = f"Thư mục xuất “{output}” nằm trong content/ hoặc theme/."
-    elif output.exists() and not output.is_dir():
-        reason = f"“{output}” là một tệp, không phải thư mục."
+    reason, hint = output_danger(output, root), OUTPUT_HINT
+    if not reason:
+        remove_stale_staging(output)
+    if not reason and output.is_dir() and not looks_built(output):
+        reason = f"Thư mục xuất “{output}” đã có tệp không do bantin dựng (không có index.html); bantin sẽ không xoá nó."
+        hint = "Chọn một thư mục mới cho output, hoặc tự xoá thư mục này nếu chắc chắn không cần."
     if reason:
-        raise BuildError([Problem("site.toml", 0, reason, 'Dùng một thư mục riêng trong dự án, ví dụ: output = "public"')])
+        raise BuildError([Problem("site.toml", output_line(root), reason, hint)])
 
 
-def write_site(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -> WriteReport:
-    """Write a complete site into a staging folder beside `output`, then swap it in atomically."""
+def output_danger(output: Path, root: Path) -> str:
+    """Say why an output folder is dangerous to replace, or return "" when it is safe."""
+    if output == root or root.is_relative_to(output):
+        return f"Thư mục xuất “{output}” trùng với thư mục dự án hoặc chứa cả dự án."
+    if not output.is_relative_to(root):
+        return f"Thư mục xuất “{output}” nằm ngoài dự án “{root}”."
+    for folder in ("content", "theme", ".git"):
+        if output.is_relative_to(root / folder):
+            return f"Thư mục xuất “{output}” nằm trong {folder}/."
+    if output.exists() and not output.is_dir():
+        return f"“{output}” là một tệp, không phải thư mục."
+    if (output / ".git").exists() or (output / "site.toml").exists():
+        return f"Thư mục xuất “{output}” là một dự án hay kho mã nguồn khác."
+    return ""
+
+
+def looks_built(output: Path) -> bool:
+    """Tell whether a folder is empty or holds a site bantin built (every build writes index.html)."""
+    return (output / "index.html").is_file() or not any(output.iterdir())
+
+
+def output_line(root: Path) -> int:
+    """Find the line of `output = ...` in site.toml, or 0."""
+    try:
+        lines = (root / "site.toml").read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    return next((n for n, line in enumerate(lines, start=1) if re.match(r"\s*output\s*=", line)), 0)
+
+
+def check_names(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
+    """Refuse output names that would leave the folder, or need one path as both a file and a folder."""
+    names = set(files) | set(copies)
+    problems = []
+    for name in sorted(names):
+        parts = name.split("/")
+        where = f"{output.name}/{name}"
+        if name.startswith("/") or any(p in ("", ".", "..") or "\0" in p for p in parts):
+            problems.append(Problem(where, 0, f"Đường dẫn xuất “{name}” không hợp lệ.", "Đổi slug hoặc địa chỉ cũ (aliases) tạo ra nó."))
+        elif any(len(p.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for p in parts):
+            problems.append(Problem(where, 0, f"Tên “{name}” quá dài cho hệ thống tệp.", "Rút ngắn slug, tên tệp hoặc địa chỉ cũ."))
+        elif folder := next(("/".join(parts[:i]) for i in range(1, len(parts)) if "/".join(parts[:i]) in names), None):
+            problems.append(Problem(where, 0, f"“{name}” cần thư mục “{folder}”, nhưng “{folder}” đã là một tệp.",
+                                    "Đổi slug, tên tệp hoặc địa chỉ cũ (aliases) để hai đường dẫn không đè lên nhau."))
+        if name in files and name in copies:
+            problems.append(Problem(shown(copies[name], output.parent), 0, f"Tệp này trùng tên với tệp bantin tự tạo “{name}”.",
+                                    "Đổi tên hoặc xoá tệp này."))
+    if problems:
+        raise BuildError(problems)
+
+
+def shown(file: Path, base: Path) -> str:
+    """Show a source file relative to the project when possible."""
+    return file.relative_to(base).as_posix() if file.is_relative_to(base) else str(file)
+
+
+def write_site(output: Path, files: dict[str, bytes], copies: dict[str, Path], spare: Path | None = None) -> WriteReport:
+    """Write a complete site into a staging folder beside `output`, then swap it in atomically.
+
+    With a `spare` folder (in .bantin/), the site replaced is kept there and recycled as the next
+    staging folder: deleting thousands of folders costs more than writing the site (several ms
+    each on disks with online discard), and a 10,000-article site has 10,000 of them.
+    """
+    check_names(output, files, copies)
     remove_stale_staging(output)
     staging = output.parent / f".{output.name}.staging-{os.getpid()}"
-    staging.mkdir(parents=True)
-    (staging / STAGING_MARK).touch()
+    if staging.is_dir() and not staging.is_symlink():
+        shutil.rmtree(staging)
+    recycle(spare, staging)
+    staging.mkdir(parents=True, exist_ok=True)
     try:
         report = fill(staging, output, files, copies)
-        (staging / STAGING_MARK).unlink()
         swap(staging, output)
+        keep_spare(staging, spare)
     finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+        if staging.is_dir():
+            shutil.rmtree(staging)  # the unfinished build, or the old site if it could not be kept
     return report
 
 
+def recycle(spare: Path | None, staging: Path) -> None:
+    """Start the staging folder from the spare site, so its folders need not be made again."""
+    if spare is not None and spare.is_dir() and not spare.is_symlink():
+        try:
+            spare.rename(staging)
+        except OSError:
+            pass  # another build took it, or it is on another disk: start empty
+
+
+def keep_spare(staging: Path, spare: Path | None) -> None:
+    """Keep the site just replaced (now under the staging name) as the spare for the next build."""
+    if spare is not None and staging.is_dir() and not staging.is_symlink():
+        try:
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            staging.rename(spare)
+        except OSError:
+            pass  # a spare is there already, or it is on another disk: the old site is deleted instead
+
+
 def fill(staging: Path, previous: Path, files: dict[str, bytes], copies: dict[str, Path]) -> WriteReport:
-    """Write every file; reuse the previous build's file when its bytes are the same."""
+    """Write every file; keep a recycled file or link the previous build's file when its bytes are the same."""
     unchanged = 0
-    for name in sorted(set(files) | set(copies)):
+    names = set(files) | set(copies)
+    prune(staging, names)
+    for name in sorted(names):
         target, old = staging / name, previous / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if name in files:
-            reused = same_bytes(old, files[name]) and link(old, target)
+            reused = settle(target, old, lambda file: same_bytes(file, files[name]))
             if not reused:
                 target.write_bytes(files[name])
         else:
-            reused = old.is_file() and same_file(old, copies[name]) and link(old, target)
+            reused = settle(target, old, lambda file: file.is_file() and same_file(file, copies[name]))
             if not reused:
                 shutil.copy2(copies[name], target)
         unchanged += reused
     return WriteReport(len(files) + len(copies) - unchanged, unchanged)
+
+
+def settle(target: Path, old: Path, fits) -> bool:
+    """Keep a recycled file that fits, else link the previous build's file if it fits; False when neither does."""
+    if fits(target):
+        return True
+    target.unlink(missing_ok=True)  # never write through a recycled file: it may be a link into the live site
+    return fits(old) and link(old, target)
+
+
+def prune(staging: Path, names: set[str]) -> None:
+    """Delete from a recycled staging folder every file, folder and link the new site does not have."""
+    folders = {""}
+    for name in names:
+        while (name := name.rpartition("/")[0]) and name not in folders:
+            folders.add(name)
+    for folder, dirs, files in os.walk(staging):
+        prefix = "" if folder == str(staging) else Path(folder).relative_to(staging).as_posix() + "/"
+        for name in list(dirs):
+            path = Path(folder, name)
+            if prefix + name not in folders or path.is_symlink():
+                dirs.remove(name)
+                path.unlink() if path.is_symlink() else shutil.rmtree(path)
+        for name in files:
+            path = Path(folder, name)
+            if prefix + name not in names or path.is_symlink():
+                path.unlink()
 
 
 def same_bytes(old: Path, data: bytes) -> bool:
@@ -78,59 +197,75 @@ def same_bytes(old: Path, data: bytes) -> bool:
 
 
 def same_file(old: Path, source: Path) -> bool:
-    """Tell whether a copied file is still current, by size and modification time."""
+    """Tell whether a copied file is still current, by size and exact modification time (copy2 keeps both)."""
     a, b = old.stat(), source.stat()
-    return a.st_size == b.st_size and int(a.st_mtime) == int(b.st_mtime)
+    return a.st_size == b.st_size and a.st_mtime_ns == b.st_mtime_ns
 
 
 def link(old: Path, target: Path) -> bool:
     """Hard-link an unchanged file from the previous build, keeping its timestamp for rsync."""
+    if old.is_symlink():
+        return False  # bantin never writes links; one planted in the output is not reused
     try:
-        os.link(old, target)
+        os.link(old, target, follow_symlinks=False)
         return True
     except OSError:
         return False
 
 
 def swap(staging: Path, output: Path) -> None:
-    """Exchange the staging folder with the live one in a single step where the system allows."""
+    """Put the staging folder in the output's place in one step; the old site ends up under the staging name."""
     if not output.exists():
         staging.rename(output)
-        return
-    if not exchange(staging, output):
+    elif not exchange(staging, output):
+        # No atomic exchange here: retire the old site under a name the next build recognises and restores.
         retired = output.parent / f".{output.name}.staging-old-{os.getpid()}"
         output.rename(retired)
-        (retired / STAGING_MARK).touch()
         staging.rename(output)
-        staging = retired
-    shutil.rmtree(staging)
+        retired.rename(staging)
 
 
 def exchange(a: Path, b: Path) -> bool:
     """Atomically swap two folders with Linux renameat2(RENAME_EXCHANGE); False if unsupported."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return False
     at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), RENAME_EXCHANGE)
-    if result == 0:
-        (a / STAGING_MARK).touch()
-    return result == 0
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), RENAME_EXCHANGE) == 0
 
 
 def remove_stale_staging(output: Path) -> None:
-    """Delete staging folders left by a build that was killed, and only those."""
+    """Delete what builds that were killed left beside the output, and only that; restore a retired site if needed."""
     if not output.parent.is_dir():
         return
-    for stale in output.parent.glob(f".{output.name}.staging-*"):
-        if stale.is_dir() and not stale.is_symlink() and (stale / STAGING_MARK).exists():
+    pattern = re.compile(rf"\.{re.escape(output.name)}\.staging-(old-)?(\d+)")
+    for stale in sorted(output.parent.iterdir()):
+        match = pattern.fullmatch(stale.name)
+        if not match or stale.is_symlink() or not stale.is_dir() or running(int(match.group(2))):
+            continue
+        if match.group(1) and not output.exists():
+            stale.rename(output)  # killed between the two renames of the fallback swap: the old site comes back
+        else:
             shutil.rmtree(stale)
+
+
+def running(pid: int) -> bool:
+    """Tell whether another live process (a concurrent build) may own a staging folder."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def write_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Path], previous: set[str]) -> WriteReport:
     """Update a preview folder: write changed files, delete ones no longer produced."""
+    check_names(output, files, copies)
     written = 0
     for name, data in files.items():
         target = output / name
