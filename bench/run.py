@@ -62,6 +62,7 @@ class TreeMonitor(threading.Thread):
         self.peak = 0          # bytes, max over samples of the summed RSS
         self.peak_procs = 0    # processes in the tree at the peak
         self.samples = 0
+        self.last_tree: list[int] = []
         self._halt = threading.Event()
         self._outside: set[int] = set()  # pids seen that are not in the tree
         # processes already running are not ours (except root)
@@ -83,6 +84,20 @@ class TreeMonitor(threading.Thread):
             return None
         fields = data[data.rfind(b")") + 2:].split()
         return int(fields[1]), int(fields[21])
+
+    def tree_cpu(self) -> float:
+        """CPU seconds used so far by the live tree (utime+stime, plus reaped children's)."""
+        self.sample()
+        total = 0
+        for pid in self.last_tree:
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as f:
+                    data = f.read()
+            except OSError:
+                continue
+            fields = data[data.rfind(b")") + 2:].split()
+            total += sum(int(x) for x in fields[11:15])
+        return total / HZ
 
     def sample(self) -> None:
         tree: dict[int, int] = {}
@@ -109,6 +124,7 @@ class TreeMonitor(threading.Thread):
             if ppid == 1 or ppid not in pending:  # an unrelated process: never look again
                 self._outside.add(pid)
         total = sum(tree.values()) * PAGE_SIZE
+        self.last_tree = list(tree)
         self.samples += 1
         if total > self.peak:
             self.peak, self.peak_procs = total, len(tree)
@@ -147,6 +163,47 @@ def wait_quiet(max_wait: float, threshold: float = 0.10) -> float:
             return share
 
 
+LIVE: set[int] = set()  # process groups (= pids) of the children running now
+
+
+def stop_children(signum=None, frame=None) -> None:
+    """On Ctrl+C / SIGTERM: end the children this harness started (their own process groups)."""
+    for pgid in list(LIVE):
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    if signum is not None:
+        print(f"\nstopped by signal {signum}; children ended", flush=True)
+        os._exit(130)
+
+
+def wait_quiet_except(mon: "TreeMonitor", max_wait: float, threshold: float = 0.10) -> float:
+    """Like wait_quiet, not counting the CPU of the monitored tree (the server itself)."""
+    ncpu = os.cpu_count() or 1
+    end = time.perf_counter() + max_wait
+    while True:
+        b0, c0, t0 = cpu_busy(), mon.tree_cpu(), time.perf_counter()
+        time.sleep(0.5)
+        share = ((cpu_busy() - b0) - (mon.tree_cpu() - c0)) / ((time.perf_counter() - t0) * ncpu)
+        if share < threshold or time.perf_counter() >= end:
+            return share
+
+
+def wait_server_idle(mon: "TreeMonitor", max_wait: float, window: float = 0.5) -> float:
+    """Wait until the server's process tree has been idle (<5% of a core) for one window, so
+    that it has finished the rebuild in progress. (Pelican's --autoreload, for one, sets up a
+    new watcher only after each rebuild: a change saved during a rebuild is never seen.)
+    Returns the seconds waited."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < max_wait:
+        c0 = mon.tree_cpu()
+        time.sleep(window)
+        if mon.tree_cpu() - c0 < 0.05 * window:
+            break
+    return time.perf_counter() - t0
+
+
 def tail(text: str, lines: int = 15) -> str:
     return "\n".join(text.rstrip().splitlines()[-lines:])
 
@@ -178,6 +235,7 @@ def run_measured(cmd: list[str], cwd: Path, log: Path, timeout: float, env: dict
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                              env=env, start_new_session=True)
+        LIVE.add(p.pid)
         mon = TreeMonitor(p.pid)
         mon.start()
         timed_out = threading.Event()
@@ -193,6 +251,11 @@ def run_measured(cmd: list[str], cwd: Path, log: Path, timeout: float, env: dict
         timer.start()
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
+        LIVE.discard(p.pid)
+        try:  # the build's own leftovers (e.g. a worker that outlived it)
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         busy = cpu_busy() - busy0
         timer.cancel()
         mon.stop()
@@ -275,10 +338,28 @@ class Generator:
         return {}
 
 
+ENGINE = REPO  # where build.py, bantin/ and theme/ are read from (a snapshot, see --live-engine)
+
+
+def snapshot_engine(dest: Path) -> Path:
+    """Copy build.py, bantin/ and theme/ so that edits made to the repo while the benchmark
+    runs (bantin's cache key includes its own source) neither mix engine versions nor
+    invalidate the cache between two timed builds."""
+    rmtree(dest)
+    dest.mkdir(parents=True)
+    shutil.copy2(REPO / "build.py", dest / "build.py")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("bantin", "theme"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, dest / name, ignore=ignore)
+    return dest
+
+
 class Bantin(Generator):
     name, layout = "bantin", "bantin"
     ready_pattern = re.compile(r"(Built|Đã dựng|Serving|serving|http://|Listening|listening)")
-    self_time_pattern = re.compile(r"Rebuilt .* in ([0-9.]+) ms")
+    # contract: "Rebuilt … in 123 ms"; observed: "Đã dựng lại 1307 trang (1 tệp thay đổi) trong 3903 ms"
+    self_time_pattern = re.compile(r"(?:Rebuilt .* in|Đã dựng lại .* trong) ([0-9.,]+) ms")
     # the contract's English line, and the Vietnamese one the CLI printed while being written:
     #   Built 10234 pages (10000 articles) in 3.21 s
     #   Đã dựng 141 trang (100 bài viết) vào /…/public trong 0,24 giây.
@@ -286,19 +367,20 @@ class Bantin(Generator):
                          r"|Đã dựng (\d+) trang \((\d+) bài viết\).*? trong ([0-9.,]+) giây)")
 
     def check(self) -> str | None:
-        if not (REPO / "build.py").exists():
-            return f"{REPO / 'build.py'} does not exist yet"
+        if not (ENGINE / "build.py").exists():
+            return f"{ENGINE / 'build.py'} does not exist yet"
         return None
 
     def version(self) -> str:
-        return f"{git_head()} (sources sha1 {source_digest()})"
+        where = "repo" if ENGINE == REPO else f"snapshot in {ENGINE}"
+        return f"{git_head()} (sources sha1 {source_digest(ENGINE)}, {where})"
 
     def clean(self, site: Path) -> None:
         rmtree(site / ".bantin")
         rmtree(site / "public")
 
     def build_cmd(self, site: Path, clean: bool) -> list[str]:
-        cmd = [sys.executable, str(REPO / "build.py"), "--root", str(site)]
+        cmd = [sys.executable, str(ENGINE / "build.py"), "--root", str(site)]
         if self.args.bantin_jobs:
             cmd += ["--jobs", str(self.args.bantin_jobs)]
         return cmd
@@ -307,7 +389,7 @@ class Bantin(Generator):
         return site / "public"
 
     def serve_cmd(self, site: Path, port: int) -> list[str]:
-        return [sys.executable, str(REPO / "build.py"), "serve", "--root", str(site), "--port", str(port)]
+        return [sys.executable, str(ENGINE / "build.py"), "serve", "--root", str(site), "--port", str(port)]
 
     def serve_out_dir(self, site: Path) -> Path:
         return site / ".bantin" / "preview"
@@ -325,7 +407,7 @@ class Bantin(Generator):
 class Pelican(Generator):
     name, layout = "pelican", "pelican"
     ready_pattern = re.compile(r"Done: Processed")
-    self_time_pattern = re.compile(r"Done: Processed .* in ([0-9.]+) seconds")
+    self_time_pattern = re.compile(r"Done: Processed.*? in ([0-9.]+) seconds", re.S)  # rich wraps lines
     SUMMARY = re.compile(r"Done: Processed (\d+) articles?.*? in ([0-9.]+) seconds", re.S)
 
     def __init__(self, args: argparse.Namespace) -> None:
@@ -435,16 +517,16 @@ def git_head() -> str:
         return "unknown"
 
 
-def source_digest() -> str:
+def source_digest(root: Path = REPO) -> str:
     """A short hash of bantin's code and theme, to tell engine states apart between commits."""
     import hashlib
     h = hashlib.sha1()
-    for base in (REPO / "bantin", REPO / "theme"):
+    for base in (root / "bantin", root / "theme"):
         for p in sorted(base.rglob("*")) if base.exists() else []:
             if p.is_file() and "__pycache__" not in p.parts:
-                h.update(str(p.relative_to(REPO)).encode())
+                h.update(str(p.relative_to(root)).encode())
                 h.update(p.read_bytes())
-    build = REPO / "build.py"
+    build = root / "build.py"
     if build.exists():
         h.update(build.read_bytes())
     return h.hexdigest()[:12]
@@ -525,6 +607,8 @@ def do_build(gen: Generator, site: Path, clean: bool, label: str, logs: Path, ar
         gen.clean(site)
     r = run_measured(gen.build_cmd(site, clean), site, logs / f"{gen.name}-{label}.log", args.timeout,
                      env_for_children())
+    if gen.name == "bantin":
+        r["engine"] = source_digest(ENGINE)
     r["reported"] = gen.reported(r["output"])
     ok = r["rc"] == 0 and not r["timed_out"]
     status = "ok" if ok else ("TIMEOUT" if r["timed_out"] else f"rc={r['rc']}")
@@ -605,6 +689,7 @@ def case_serve(gen: Generator, site: Path, manifest: dict, reps: int, logs: Path
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=site, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                          env=env_for_children(), start_new_session=True)
+    LIVE.add(p.pid)
     mon = TreeMonitor(p.pid, interval=0.05)
     mon.start()
 
@@ -634,13 +719,16 @@ def case_serve(gen: Generator, site: Path, manifest: dict, reps: int, logs: Path
             if (pattern_ok and quiet > 1.0) or quiet > 3.0:
                 break
             time.sleep(0.1)
+        wait_server_idle(mon, args.serve_timeout)
         time.sleep(args.serve_settle)
         res["ready_s"] = time.perf_counter() - t0
         res["rss_after_start"] = mon.peak
         # 2. the edits
         for r in range(reps):
             token = f"benchserve{os.getpid()}x{r}x{int(time.time() * 1000) % 10**8}"
+            wait_quiet_except(mon, min(QUIET_WAIT, 30))
             before = len(text())
+            busy0, tree0 = cpu_busy(), mon.tree_cpu()
             src.write_bytes(original + edit_sentence(token).encode())
             t_edit = time.perf_counter()
             limit = t_edit + args.serve_timeout
@@ -656,20 +744,25 @@ def case_serve(gen: Generator, site: Path, manifest: dict, reps: int, logs: Path
                     break
                 time.sleep(0.005)
             latency = time.perf_counter() - t_edit
+            foreign = max(0.0, (cpu_busy() - busy0) - (mon.tree_cpu() - tree0)) / (latency * (os.cpu_count() or 1))
+            res.setdefault("foreign_share", []).append(foreign)
             if not seen:
                 raise RuntimeError(f"edit {r + 1}: the new sentence never reached {target} "
                                    f"({'server exited' if p.poll() is not None else f'after {latency:.0f} s'})")
             res["latencies"].append(latency)
-            time.sleep(args.serve_settle)  # let the server finish what it is doing (feeds, lists)
+            # let the server finish the rebuild (feeds, lists) before reading its log / editing again
+            res.setdefault("rebuild_done_s", []).append(latency + wait_server_idle(mon, args.serve_timeout))
+            time.sleep(args.serve_settle)
             new = text()[before:]
             if gen.self_time_pattern:
-                times = [float(x) for x in gen.self_time_pattern.findall(new)]
+                times = [float(x.replace(",", ".")) for x in gen.self_time_pattern.findall(new)]
                 if gen.name == "pelican":
                     times = [t * 1000 for t in times]
                 res["self_reported_ms"].append(times[-1] if times else None)
             print(f"    {gen.name:8s} serve{r + 1:<7d} ok       latency {latency * 1000:8.0f} ms"
-                  + (f"  (tool says {res['self_reported_ms'][-1]} ms)" if res["self_reported_ms"]
-                     and res["self_reported_ms"][-1] is not None else ""), flush=True)
+                  + (f"  (tool says {res['self_reported_ms'][-1]:.0f} ms)" if res["self_reported_ms"]
+                     and res["self_reported_ms"][-1] is not None else "")
+                  + f"  other load {foreign * 100:3.0f}%" + ("  (NOISY)" if foreign > NOISY else ""), flush=True)
         res["ok"] = True
     except Exception as e:  # noqa: BLE001 - report and go on
         res["error"] = f"{e}\n--- server output tail ---\n{tail(text(), 20)}"
@@ -688,10 +781,13 @@ def case_serve(gen: Generator, site: Path, manifest: dict, reps: int, logs: Path
                     pass
                 time.sleep(0.05)
         kill_tree(p)
+        LIVE.discard(p.pid)
         mon.stop()
         fh.close()
     res["peak_rss"] = mon.peak
     res["wall"] = median(res["latencies"])
+    res["noisy_runs"] = sum(f > NOISY for f in res.get("foreign_share", []))
+    res["runs"] = res["latencies"]
     res["cpu"] = None
     return res
 
@@ -755,6 +851,10 @@ def report(results: dict, gens: list[str], cases: list[str]) -> str:
                         else:
                             rat.append(f"{'-':>24s}")
                     extra = "  ".join(rat)
+                if case == "serve":
+                    said = [x for x in c.get("self_reported_ms", []) if x is not None]
+                    if said:
+                        extra += f"  (tool says {statistics.median(said):.0f} ms)"
                 if case == "edit" and c.get("edit_visible") is False:
                     extra += "  STALE OUTPUT"
                 lines.append(f"{case:9s} {g:9s} {wall:>9s} {cpu:>8s} {fmt(c.get('peak_rss'), 'MiB'):>9s}   {extra}")
@@ -803,11 +903,17 @@ def flags_for(n: int, block: dict, gens: list[str]) -> list[str]:
     if rep.get("articles") is not None and counts.get("bantin") and rep["articles"] != counts["bantin"]["articles"]:
         flags.append(f"bantin says it built {rep['articles']} articles but {counts['bantin']['articles']} "
                      "article pages with their marker were found")
-    for case, per_gen in block["cases"].items():
-        for g, c in per_gen.items():
-            if c.get("noisy_runs"):
-                flags.append(f"{case}/{g}: {c['noisy_runs']} of {len(c['runs'])} runs had other processes using "
-                             f">{NOISY:.0%} of the machine (shared cores): treat those figures with care")
+    engines = {r.get("engine") for c in [block["cases"].get(k, {}).get("bantin") or {} for k in block["cases"]]
+               for r in (c.get("runs") or []) if isinstance(r, dict) and r.get("engine")}
+    if len(engines) > 1:
+        flags.append(f"bantin's code changed during the run ({len(engines)} versions: {sorted(engines)}); its cache "
+                     "is keyed on its code, so 'nochange'/'edit' may have been full rebuilds. Use the snapshot "
+                     "(default) rather than --live-engine")
+    noisy = [f"{case}/{g} {c['noisy_runs']}/{len(c['runs'])}" for case, per_gen in block["cases"].items()
+             for g, c in per_gen.items() if c.get("noisy_runs")]
+    if noisy:
+        flags.append(f"runs during which other processes used >{NOISY:.0%} of the machine (shared cores; wall "
+                     f"times inflated, compare cpu): " + ", ".join(noisy))
     for g in gens:
         e = block["cases"].get("edit", {}).get(g)
         if e and e.get("edit_visible") is False:
@@ -832,6 +938,9 @@ def main() -> int:
     ap.add_argument("--serve-settle", type=float, default=1.5, help="seconds to wait between serve edits")
     ap.add_argument("--quiet-wait", type=float, default=60,
                     help="before each build, wait up to this many s for the machine to be idle (default 60)")
+    ap.add_argument("--live-engine", action="store_true",
+                    help="run bantin from the repo itself instead of a snapshot copied at start "
+                         "(bench/work/engine/)")
     ap.add_argument("--bantin-jobs", type=int, default=None, help="pass --jobs N to bantin (default: its own)")
     ap.add_argument("--pelican-python", default=None,
                     help="python with pelican installed (default bench/.venv/bin/python if present, else this one)")
@@ -840,6 +949,8 @@ def main() -> int:
     args = ap.parse_args()
     global QUIET_WAIT
     QUIET_WAIT = args.quiet_wait
+    signal.signal(signal.SIGTERM, stop_children)
+    signal.signal(signal.SIGINT, stop_children)
     ns = args.n or [1000, 10000]
     if "--repeat" in sys.argv and "--repeat-large" not in sys.argv:
         args.repeat_large = args.repeat
@@ -853,6 +964,11 @@ def main() -> int:
             ap.error(f"unknown case {c}")
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    global ENGINE
+    if "bantin" in gens and not args.live_engine and (REPO / "build.py").exists():
+        ENGINE = snapshot_engine(args.work / "engine")
+        print(f"bantin: running a snapshot of the engine copied to {ENGINE} (sha1 {source_digest(ENGINE)})",
+              flush=True)
     objs = {g: GENERATORS[g](args) for g in gens}
     results: dict = {
         "stamp": stamp,
@@ -877,6 +993,7 @@ def main() -> int:
                 results["versions"][g] = f"? ({e})"
     print("versions:", json.dumps(results["versions"], ensure_ascii=False), flush=True)
 
+    out = args.out or BENCH / "results" / f"{stamp}.json"
     for n in ns:
         reps = args.repeat if n < 10000 else args.repeat_large
         src_dir, manifest = ensure_corpus(n, args.seed)
@@ -932,15 +1049,19 @@ def main() -> int:
             if s and s.get("ok"):
                 block["flags"].append("pelican serve = `pelican --autoreload`: a full (cached) rebuild per change, "
                                       "after watchfiles' debounce; no preview server")
+        results["table"] = report(results, gens, cases)
+        save(results, out)  # after every N, so a long run that dies keeps what it measured
+        print(f"  (partial results saved to {out})", flush=True)
 
-    table = report(results, gens, cases)
-    print(table)
-    results["table"] = table
-    out = args.out or BENCH / "results" / f"{stamp}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    print(results["table"])
+    save(results, out)
     print(f"\nresults written to {out}")
     return 0
+
+
+def save(results: dict, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
 
 
 if __name__ == "__main__":
