@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -10,12 +9,12 @@ from .config import Config
 from .content import Article
 from .directives import Register
 from .discover import SourceFile
-from .links import Targets, attachment_links, lead_picture, resolve_body
+from .links import LOCAL, Targets, attachment_links, lead_picture, resolve_body
 from .model import Asset, Entry, Site, Teaser
-from .pages import build_feeds, build_pages
+from .neighbours import link_neighbours
+from .pages import Index, Keys, PagesMemo, article_page, build_feeds, build_pages
 from .problems import BuildError, Problem, did_you_mean, errors_only
 
-NEIGHBOURS = 5
 
 
 @dataclass(frozen=True)
@@ -28,23 +27,140 @@ class Options:
     preview: bool = False
 
 
+class Memo:
+    """What the last assembly computed, kept by a long-lived session and reused where the inputs are the same.
+
+    Parsed records of untouched files are the very same objects from one rebuild to the next,
+    so "the same" is mostly an identity check; what else a step reads is compared by value.
+    """
+
+    def __init__(self, once: bool = False) -> None:
+        self.once = once  # used for one build only: skip noting what each step read
+        self.basis: tuple = ()
+        self.urls: dict[str, tuple[Article, str]] = {}
+        self.placed: dict[str, tuple[Article, tuple[str, ...], tuple, Entry, tuple[Problem, ...]]] = {}
+        self.ranks: dict[str, tuple[datetime, tuple[float, str]]] = {}
+        self.keys = Keys()
+        self.groups: dict[int, list[Entry]] = {}
+        self.linked: dict[str, tuple[Entry, Entry]] = {}
+        self.pages = PagesMemo()
+        self.outputs: tuple[list[tuple[str, str]], list[Problem]] = ([], [])
+        self.last: Assembled | None = None
+
+    def start(self, config: Config, register: Register, options: Options) -> None:
+        """Forget everything when the configuration, the register or the kind of build changed."""
+        basis = (config, register, options.drafts, options.future, options.preview)
+        if basis != self.basis:
+            self.__init__(self.once)
+            self.basis = basis
+
+
+@dataclass
+class Assembled:
+    """The last assembly, kept so that an edit inside some articles can be patched in without redoing the rest."""
+
+    articles: list[Article]
+    pages: list[Article]
+    states: dict[str, tuple[int, int]]
+    targets: Targets
+    now: datetime
+    valid_until: datetime | None
+    site: Site
+    shown: list[str]
+    shown_pages: list[str]
+    where: dict[str, tuple[int, int]]
+    linking: list[Problem]
+    colliding: list[Problem]
+
+
 def assemble(config: Config, register: Register, articles: list[Article], pages: list[Article],
-             assets: tuple[SourceFile, ...], options: Options) -> tuple[Site, list[Problem]]:
+             assets: tuple[SourceFile, ...], options: Options, memo: Memo | None = None) -> tuple[Site, list[Problem]]:
     """Build the Site from parsed records; raise BuildError on any broken reference."""
-    problems: list[Problem] = []
-    shown = [a for a in articles if visible(a, options)]
-    shown_pages = [p for p in pages if visible(p, options)]
-    targets = make_targets(config, shown, shown_pages, articles + pages, assets)
-    entries = sorted((place(a, config, register, targets, options, problems) for a in shown), key=newest_first)
-    entries = link_neighbours(entries, problems)
-    page_entries = [place(p, config, register, targets, options, problems) for p in shown_pages]
-    site_assets = tuple(Asset(s.path, str(s.file)) for s in assets)
-    site = Site(config, register, tuple(entries), (), (), site_assets, options.now, options.preview)
-    site = replace(site, pages=build_pages(site, tuple(page_entries)), feeds=build_feeds(site))
-    problems += collisions(site)
+    memo = memo or Memo(once=True)
+    memo.start(config, register, options)
+    states = {s.path: (s.size, s.mtime_ns) for s in assets}
+    patched = patch(memo, config, register, articles, pages, states, options)
+    if patched is None:
+        shown = [a for a in articles if visible(a, options)]
+        shown_pages = [p for p in pages if visible(p, options)]
+        targets = make_targets(config, shown, shown_pages, articles + pages, assets, memo)
+        placed: list[Problem] = []
+        entries = [place_once(a, config, register, targets, options, placed, states, memo) for a in shown]
+        entries.sort(key=lambda entry: rank_key(entry, memo))
+        linking: list[Problem] = []
+        entries = link_neighbours(entries, linking, memo)
+        page_entries = [place_once(p, config, register, targets, options, placed, states, memo) for p in shown_pages]
+        site_assets = tuple(Asset(s.path, str(s.file)) for s in assets)
+        site = Site(config, register, tuple(entries), (), (), site_assets, options.now, options.preview)
+        index = Index(site, memo.keys)
+        site = replace(site, pages=build_pages(site, tuple(page_entries), memo.pages, index), feeds=build_feeds(site, index))
+        memo.last = Assembled(list(articles), list(pages), states, targets, options.now, next_change(articles + pages, options.now),
+                              site, [a.path for a in shown], [p.path for p in shown_pages], positions(site), linking,
+                              collisions_once(site, memo))
+    site = memo.last.site
+    problems = found_problems(memo, memo.last)
     if errors_only(problems):
         raise BuildError(problems)
     return site, problems
+
+
+def found_problems(memo: Memo, last: Assembled) -> list[Problem]:
+    """List every problem in the order a build meets them: articles, their neighbours, pages, collisions."""
+    problems = [p for path in last.shown for p in memo.placed[path][4]] + last.linking
+    return problems + [p for path in last.shown_pages for p in memo.placed[path][4]] + last.colliding
+
+
+def next_change(items: list[Article], now: datetime) -> datetime | None:
+    """Return the first moment after `now` when an item's visibility or badge changes."""
+    return min((m for a in items for m in (a.date, a.expires) if m is not None and m > now), default=None)
+
+
+def positions(site: Site) -> dict[str, tuple[int, int]]:
+    """Map each article's path to its index in the entries and in the pages (-1 when it has no page)."""
+    pages = {page.source: index for index, page in enumerate(site.pages) if page.template == "article.html"}
+    return {e.article.path: (i, pages.get(f"content/{e.article.path}", -1)) for i, e in enumerate(site.entries)}
+
+
+def structure(article: Article) -> tuple:
+    """The fields that decide where an article appears and what links to it (everything but what it says)."""
+    return (article.path, article.kind, article.status, article.date, article.expires, article.slug, article.section,
+            article.directives, article.related, article.featured, article.aliases, article.external_url)
+
+
+def patch(memo: Memo, config: Config, register: Register, articles: list[Article], pages: list[Article],
+          states: dict[str, tuple[int, int]], options: Options) -> Site | None:
+    """Patch the last site when only what some articles say has changed, in time proportional to the edit.
+
+    Anything else (a new, removed or moved article, a changed title or summary, a page, an image,
+    a date that has come) returns None, and the caller assembles everything.
+    """
+    last = memo.last
+    if (last is None or len(articles) != len(last.articles) or states != last.states or options.now < last.now
+            or (last.valid_until is not None and options.now >= last.valid_until)
+            or len(pages) != len(last.pages) or any(a is not b for a, b in zip(pages, last.pages))):
+        return None
+    changed = [(old, new) for old, new in zip(last.articles, articles) if old is not new]
+    if any(structure(old) != structure(new) for old, new in changed):
+        return None
+    entries, site_pages, swapped = list(last.site.entries), list(last.site.pages), {}
+    for _, article in changed:
+        if article.path not in last.where:
+            continue  # not shown in this build
+        at, page_at = last.where[article.path]
+        old = entries[at]
+        entry = place_once(article, config, register, last.targets, options, [], states, memo)
+        if entry.teaser != old.teaser:
+            return None
+        entries[at] = swapped[id(old)] = replace(entry, related=old.related, others=old.others)
+        memo.linked[article.path] = (entry, entries[at])
+        if page_at >= 0:
+            site_pages[page_at] = article_page(entries[at])
+            memo.pages.articles[article.path] = (entries[at], site_pages[page_at])
+    feeds = tuple(replace(f, entries=tuple(swapped.get(id(e), e) for e in f.entries)) if any(id(e) in swapped for e in f.entries)
+                  else f for f in last.site.feeds)
+    last.site = replace(last.site, entries=tuple(entries), pages=tuple(site_pages), feeds=feeds, built_at=options.now)
+    last.articles, last.now = list(articles), options.now
+    return last.site
 
 
 def visible(article: Article, options: Options) -> bool:
@@ -68,6 +184,15 @@ def newest_first(entry: Entry) -> tuple[float, str]:
     return (-entry.teaser.date.timestamp(), entry.article.path)
 
 
+def rank_key(entry: Entry, memo: Memo) -> tuple[float, str]:
+    """Return newest_first(entry), remembered: the timestamp of a zoned date is slow to compute."""
+    date = entry.teaser.date
+    known = memo.ranks.get(entry.article.path)
+    if known is None or (known[0] is not date and known[0] != date):
+        known = memo.ranks[entry.article.path] = (date, newest_first(entry))
+    return known[1]
+
+
 def article_url(article: Article, config: Config) -> str:
     """Return the site-relative URL of an article or page."""
     if article.kind == "page":
@@ -84,12 +209,49 @@ def section_of(article: Article, config: Config):
 
 
 def make_targets(config: Config, shown: list[Article], pages: list[Article], every: list[Article],
-                 assets: tuple[SourceFile, ...]) -> Targets:
+                 assets: tuple[SourceFile, ...], memo: Memo | None = None) -> Targets:
     """Index where every local reference may point."""
-    urls = {a.path: article_url(a, config) for a in shown + pages if not a.external_url}
+    urls = {a.path: url_once(a, config, memo) for a in shown + pages if not a.external_url}
     urls |= {a.path: a.external_url for a in shown if a.external_url}
     hidden = frozenset(a.path for a in every) - set(urls)
     return Targets(urls, {s.path: s.file for s in assets}, hidden, config.base_path)
+
+
+def url_once(article: Article, config: Config, memo: Memo | None) -> str:
+    """Return article_url(article, config), remembered per record."""
+    known = memo.urls.get(article.path) if memo else None
+    if known is not None and known[0] is article:
+        return known[1]
+    url = article_url(article, config)
+    if memo:
+        memo.urls[article.path] = (article, url)
+    return url
+
+
+def place_once(article: Article, config: Config, register: Register, targets: Targets, options: Options,
+               problems: list[Problem], states: dict[str, tuple[int, int]], memo: Memo) -> Entry:
+    """Place an article, or reuse last time's entry when the record and everything it refers to are the same."""
+    known = memo.placed.get(article.path)
+    same = known is not None and known[0] is article
+    files = known[1] if same else () if memo.once else referenced_files(article)
+    reads = None if memo.once else (badge(article, options) if options.preview else "", article.date or options.now,
+                                    tuple((f, targets.urls.get(f), f in targets.hidden, states.get(f)) for f in files) if files else ())
+    if same and reads is not None and known[2] == reads:
+        problems += known[4]
+        return known[3]
+    found: list[Problem] = []
+    entry = place(article, config, register, targets, options, found)
+    memo.placed[article.path] = (article, files, reads, entry, tuple(found))
+    problems += found
+    return entry
+
+
+def referenced_files(article: Article) -> tuple[str, ...]:
+    """List the content paths an article's entry depends on: its links, images and attachments."""
+    files = [ref.target for ref in article.refs] + [a.path for a in article.attachments]
+    files += [article.image] if article.image else []
+    files += [m.group(2) for m in LOCAL.finditer(article.body_html)] if "bantin:" in article.body_html else []
+    return tuple(files)
 
 
 def place(article: Article, config: Config, register: Register, targets: Targets, options: Options,
@@ -116,58 +278,12 @@ def place(article: Article, config: Config, register: Register, targets: Targets
                  attachment_links(article, targets, problems), tag, teaser)
 
 
-class Chains:
-    """Entries grouped by directive and by section, each group oldest first, with positions."""
-
-    def __init__(self, entries: list[Entry]) -> None:
-        self.groups: dict[object, list[Entry]] = {}
-        self.position: dict[tuple[object, str], int] = {}
-        for entry in reversed(entries):
-            for key in (*entry.directives, ("section", entry.section)):
-                group = self.groups.setdefault(key, [])
-                self.position[(key, entry.article.path)] = len(group)
-                group.append(entry)
-
-    def around(self, entry: Entry, key: object) -> list[Entry]:
-        """Return the entries just older than `entry` in a group, then just newer ones."""
-        group, index = self.groups[key], self.position[(key, entry.article.path)]
-        older = group[max(0, index - NEIGHBOURS):index]
-        return older + group[index + 1:index + 1 + NEIGHBOURS - len(older)]
-
-
-def link_neighbours(entries: list[Entry], problems: list[Problem]) -> list[Entry]:
-    """Fill in "Tin liên quan" and "Các tin khác" for every entry."""
-    by_key = {e.article.slug: e for e in entries} | {e.article.path: e for e in entries}
-    chains = Chains(entries)
-    return [replace(e, related=related(e, by_key, chains, problems), others=others(e, chains)) for e in entries]
-
-
-def related(entry: Entry, by_key: dict[str, Entry], chains: Chains, problems: list[Problem]) -> tuple[Teaser, ...]:
-    """Explicit related items first, then the nearest articles that share a directive."""
-    chosen = [t for name in entry.article.related if (t := explicit(entry, name, by_key, problems))]
-    nearby = {n.article.path: n for d in entry.directives for n in chains.around(entry, d)}
-    for neighbour in sorted(nearby.values(), key=newest_first):
-        if len(chosen) >= NEIGHBOURS:
-            break
-        if neighbour.teaser not in chosen:
-            chosen.append(neighbour.teaser)
-    return tuple(chosen)
-
-
-def explicit(entry: Entry, name: str, by_key: dict[str, Entry], problems: list[Problem]) -> Teaser | None:
-    """Resolve one `related` item by slug or by path relative to the article."""
-    path = posixpath.normpath(posixpath.join(posixpath.dirname(entry.article.path), name))
-    found = by_key.get(path) or by_key.get(name)
-    if found is None:
-        problems.append(Problem(f"content/{entry.article.path}", entry.article.line_of("related"),
-                                f"Không tìm thấy bài liên quan “{name}”.",
-                                did_you_mean(name, [k for k in by_key if not k.endswith(".md")]) or "Ghi slug của bài, hoặc đường dẫn tới tệp .md."))
-    return found.teaser if found else None
-
-
-def others(entry: Entry, chains: Chains) -> tuple[Teaser, ...]:
-    """Return "Các tin khác": the articles just before this one in its section."""
-    return tuple(e.teaser for e in sorted(chains.around(entry, ("section", entry.section)), key=newest_first))
+def collisions_once(site: Site, memo: Memo) -> list[Problem]:
+    """Check collisions, or reuse last time's verdict when every output and its source are the same."""
+    outputs = site.outputs()
+    if outputs != memo.outputs[0]:
+        memo.outputs = (outputs, collisions(site))
+    return list(memo.outputs[1])
 
 
 def collisions(site: Site) -> list[Problem]:
@@ -181,4 +297,12 @@ def collisions(site: Site) -> list[Problem]:
                                     f"Hai nguồn cùng ghi ra một tệp “{output}”: {seen[key]} và {source}.",
                                     "Đổi slug (thêm dòng slug: ...) của một trong hai bài."))
         seen.setdefault(key, source)
+    for output, source in site.outputs():  # a file where another output needs a folder, e.g. an alias /feed.xml
+        folder = output.casefold()
+        while "/" in folder and (folder := folder.rsplit("/", 1)[0]) not in seen:
+            pass
+        if folder in seen and folder != output.casefold():
+            problems.append(Problem(source if source.startswith("content/") else seen[folder], 1,
+                                    f"“{output}” cần thư mục “{folder}”, nhưng {seen[folder]} đã ghi ra tệp cùng tên.",
+                                    "Đổi slug hoặc địa chỉ cũ (aliases) để hai đường dẫn không đè lên nhau."))
     return problems

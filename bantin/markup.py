@@ -78,6 +78,7 @@ class BodyProcessor(Treeprocessor):
                 if child.tag == "img":
                     self.check_image(child)
                     self.localise(child, "src", "image")
+                    child.set("loading", "lazy")  # body images sit below the lead, so defer them
                 elif child.tag == "a":
                     self.localise(child, "href", "link")
         make_figures(root)
@@ -129,7 +130,6 @@ def make_figures(root: etree.Element) -> None:
             continue
         paragraph.tag, paragraph.text = "figure", None
         image.tail = None
-        image.set("loading", "lazy")
         etree.SubElement(paragraph, "figcaption").text = caption
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Iterable
 
 from .model import DirectiveCount, Entry, Feed, Home, Listing, Page, Pager, Site, Teaser
@@ -17,33 +18,92 @@ def output_of(url: str) -> str:
     return url.strip("/") + "/index.html" if url.strip("/") else "index.html"
 
 
-def build_pages(site: Site, standalone: tuple[Entry, ...]) -> tuple[Page, ...]:
+class Keys:
+    """Small numbers for the few sections and directives: equal values share one, found by identity first.
+
+    Hashing a dataclass hashes every field, and a 10,000-article site would do it tens of thousands of times.
+    """
+
+    def __init__(self) -> None:
+        self.known: dict[int, tuple[object, int]] = {}
+        self.values: list[object] = []
+
+    def __call__(self, value: object) -> int:
+        hit = self.known.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        number = next((i for i, known in enumerate(self.values) if known == value), len(self.values))
+        if number == len(self.values):
+            self.values.append(value)
+        self.known[id(value)] = (value, number)
+        return number
+
+
+class Index:
+    """The entries of each section and each directive, in site order, gathered in one pass."""
+
+    def __init__(self, site: Site, keys: Keys | None = None) -> None:
+        keys = keys or Keys()
+        sections: dict[int, list[Entry]] = {}
+        directives: dict[int, list[Entry]] = {}
+        for entry in site.entries:
+            sections.setdefault(keys(entry.section), []).append(entry)
+            for directive in entry.directives:
+                directives.setdefault(keys(directive), []).append(entry)
+        self.sections: dict[object, list[Entry]] = {keys.values[k]: group for k, group in sections.items()}
+        self.directives: dict[object, list[Entry]] = {keys.values[k]: group for k, group in directives.items()}
+        self.counts = tuple(DirectiveCount(d, len(self.directives.get(d, ()))) for d in dict.fromkeys(site.register.directives))
+
+
+class PagesMemo:
+    """Article pages of the last build, reused while their entry is the same object (see assemble.Memo)."""
+
+    def __init__(self) -> None:
+        self.articles: dict[str, tuple[Entry, Page]] = {}
+
+
+def build_pages(site: Site, standalone: tuple[Entry, ...], memo: PagesMemo | None = None,
+                index: Index | None = None) -> tuple[Page, ...]:
     """List every HTML page of the site, in a stable order."""
-    pages = [home(site), *article_pages(site), *section_pages(site), *directive_pages(site), *archive_pages(site)]
+    index = index or Index(site)
+    pages = [home(site, index), *article_pages(site, memo), *section_pages(site, index), *directive_pages(site, index),
+             *archive_pages(site)]
     pages += [Page(output_of(e.url), e.url, "page.html", e.article.title, e.article.summary, e, f"content/{e.article.path}")
               for e in standalone]
-    pages += redirects(site.entries + standalone)
+    pages += redirects(e for e in site.entries + standalone if e.article.aliases)
     latest = tuple(e.teaser for e in site.entries[:5])
     pages.append(Page("404.html", "/404.html", "404.html", "Không tìm thấy trang", "", latest, "", sitemap=False))
     return tuple(pages)
 
 
-def home(site: Site) -> Page:
+def home(site: Site, index: Index | None = None) -> Page:
     """Build the front page."""
-    entries = site.entries
-    featured = tuple(e.teaser for e in entries if e.article.featured)[:HOME_FEATURED] or tuple(e.teaser for e in entries[:1])
-    latest = tuple(e.teaser for e in entries if e.teaser not in featured)[:HOME_LATEST]
-    blocks = tuple((s, tuple(e.teaser for e in entries if e.section == s)[:HOME_BLOCK]) for s in site.config.sections)
-    data = Home(featured, latest, tuple(b for b in blocks if b[1]), directive_counts(site))
+    entries, index = site.entries, index or Index(site)
+    featured = tuple(islice((e.teaser for e in entries if e.article.featured), HOME_FEATURED)) or tuple(e.teaser for e in entries[:1])
+    latest = tuple(islice((e.teaser for e in entries if e.teaser not in featured), HOME_LATEST))
+    blocks = tuple((s, tuple(e.teaser for e in index.sections.get(s, ())[:HOME_BLOCK])) for s in site.config.sections)
+    data = Home(featured, latest, tuple(b for b in blocks if b[1]), index.counts)
     return Page("index.html", "/", "home.html", site.config.title, site.config.tagline, data)
 
 
-def article_pages(site: Site) -> Iterable[Page]:
+def article_pages(site: Site, memo: PagesMemo | None = None) -> Iterable[Page]:
     """One page per article that carries a body."""
+    remembered = {}
     for entry in site.entries:
         if not entry.article.external_url:
-            yield Page(output_of(entry.url), entry.url, "article.html", entry.article.title, entry.article.summary,
-                       entry, f"content/{entry.article.path}", date=entry.teaser.date)
+            known = memo.articles.get(entry.article.path) if memo else None
+            if known is None or known[0] is not entry:
+                known = (entry, article_page(entry))
+            remembered[entry.article.path] = known
+            yield known[1]
+    if memo is not None:
+        memo.articles = remembered
+
+
+def article_page(entry: Entry) -> Page:
+    """The page of one article."""
+    return Page(output_of(entry.url), entry.url, "article.html", entry.article.title, entry.article.summary,
+                entry, f"content/{entry.article.path}", date=entry.teaser.date)
 
 
 def paginate(teasers: tuple[Teaser, ...], per_page: int, base: str) -> list[tuple[Pager, tuple[Teaser, ...]]]:
@@ -70,10 +130,11 @@ def pager_url(pager: Pager) -> str:
     return pager.first_url if pager.number == 1 else f"{pager.first_url}trang/{pager.number}/"
 
 
-def section_pages(site: Site) -> Iterable[Page]:
+def section_pages(site: Site, index: Index | None = None) -> Iterable[Page]:
     """Paginated list pages for every section."""
+    index = index or Index(site)
     for section in site.config.sections:
-        entries = [e for e in site.entries if e.section == section]
+        entries = index.sections.get(section, [])
         base = f"/{section.slug}/"
         yield from listing_pages(site, "section.html", base, section.name, section.description, entries,
                                  f"{base}feed.xml", section=section)
@@ -88,14 +149,15 @@ def directive_counts(site: Site) -> tuple[DirectiveCount, ...]:
     return tuple(DirectiveCount(d, n) for d, n in counts.items())
 
 
-def directive_pages(site: Site) -> Iterable[Page]:
+def directive_pages(site: Site, index: Index | None = None) -> Iterable[Page]:
     """The directives index and a paginated page per directive."""
-    counts = directive_counts(site)
+    index = index or Index(site)
+    counts = index.counts
     yield Page("van-ban/index.html", "/van-ban/", "directives.html", "Văn bản chỉ đạo",
                "Các chỉ thị, nghị quyết, kết luận về học tập và làm theo Bác.", counts)
     for count in counts:
         directive = count.directive
-        entries = [e for e in site.entries if directive in e.directives]
+        entries = index.directives.get(directive, [])
         yield from listing_pages(site, "directive.html", directive.url, directive.name, directive.summary or directive.title,
                                  entries, f"{directive.url}feed.xml", directive=directive)
 
@@ -120,14 +182,14 @@ def redirects(entries: Iterable[Entry]) -> Iterable[Page]:
                        f"content/{entry.article.path}", sitemap=False)
 
 
-def build_feeds(site: Site) -> tuple[Feed, ...]:
+def build_feeds(site: Site, index: Index | None = None) -> tuple[Feed, ...]:
     """An Atom feed for the whole site, each section and each directive."""
-    title = site.config.title
+    title, index = site.config.title, index or Index(site)
     feeds = [Feed("feed.xml", "/feed.xml", title, "/", site.entries[:FEED_SIZE])]
     for section in site.config.sections:
-        entries = tuple(e for e in site.entries if e.section == section)[:FEED_SIZE]
+        entries = tuple(index.sections.get(section, ())[:FEED_SIZE])
         feeds.append(Feed(f"{section.slug}/feed.xml", f"/{section.slug}/feed.xml", f"{section.name} – {title}", f"/{section.slug}/", entries))
     for directive in site.register.directives:
-        entries = tuple(e for e in site.entries if directive in e.directives)[:FEED_SIZE]
+        entries = tuple(index.directives.get(directive, ())[:FEED_SIZE])
         feeds.append(Feed(f"{directive.url.strip('/')}/feed.xml", f"{directive.url}feed.xml", f"{directive.name} – {title}", directive.url, entries))
     return tuple(feeds)

@@ -1,133 +1,184 @@
-"""Stage 3 driver: parse every source file, in parallel, reusing a cache keyed by content."""
+"""Stage 3 driver: parse every source file, in parallel, reusing a cache keyed by content.
+
+A file's key hashes its bytes with its path, its kind, and every setting and line of
+engine code that shapes the result. A file untouched since the last build (same size and
+modification time, see cache.py) is not even read. The rest are parsed by the build's
+worker processes, which read the file themselves and send back the result already
+pickled, ready for the cache.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterator
 from zoneinfo import ZoneInfo
 
-from . import __version__
+from .cache import ParseCache
 from .config import Config
 from .content import Article, Parsed, parse_file
 from .discover import SourceFile, Sources
 from .markup import Converter
 from .problems import Problem
+from .stamp import engine_fingerprint
+from .workers import PARALLEL_THRESHOLD, Workers
 
-PARALLEL_THRESHOLD = 200
-ENGINE_FILES = ("content.py", "markup.py", "frontmatter.py", "source.py", "dates.py", "parse.py")
+__all__ = ["ParseCache", "ParseResult", "parse_all"]
 _converters: dict[bool, Converter] = {}
 
 
 @dataclass(frozen=True)
 class Job:
-    """One file to parse: its bytes, its path and the settings that shape the result."""
+    """One file to parse: where it is, and the settings that shape the result."""
 
-    key: str
     path: str
-    data: bytes
+    file: str
     kind: str
+    salt: str
     timezone: str
     trust_html: bool
 
 
 @dataclass(frozen=True)
 class ParseResult:
-    """Parsed articles and pages, the problems met, and how many came from the cache."""
+    """Parsed articles and pages, the problems met, how many came from the cache, and each file's key."""
 
     articles: tuple[Article, ...]
     pages: tuple[Article, ...]
     problems: tuple[Problem, ...]
     cached: int
+    keys: dict[str, str]
 
 
-def engine_fingerprint() -> str:
-    """Hash the parsing code itself, so a changed engine never reuses stale results."""
-    digest = hashlib.sha256(__version__.encode())
-    for name in ENGINE_FILES:
-        digest.update((Path(__file__).parent / name).read_bytes())
-    return digest.hexdigest()
+def settings_salt(config: Config) -> str:
+    """Mix the engine and the settings that shape a parse into one string."""
+    return f"{engine_fingerprint()}|{config.timezone}|{config.trust_html}"
 
 
-def make_jobs(config: Config, sources: Sources) -> list[Job]:
-    """Read every article and page and key it by content and settings."""
-    salt = f"{engine_fingerprint()}|{config.timezone}|{config.trust_html}".encode()
-    jobs = []
-    for kind, files in (("article", sources.articles), ("page", sources.pages)):
-        for source in files:
-            data = source.file.read_bytes()
-            key = hashlib.sha256(salt + kind.encode() + source.path.encode() + b"\0" + data).hexdigest()
-            jobs.append(Job(key, source.path, data, kind, config.timezone, config.trust_html))
-    return jobs
+def job_key(salt: str, kind: str, path: str, data: bytes) -> str:
+    """Key a file's parse by everything that determines it."""
+    return hashlib.sha256(f"{salt}|{kind}|{path}\0".encode() + data).hexdigest()
 
 
-def run_job(job: Job) -> Parsed:
-    """Parse one file (in whichever process runs it)."""
+def read_source(file: str) -> bytes | None:
+    """Read a source file; None if it vanished since discovery."""
+    try:
+        return Path(file).read_bytes()
+    except OSError:
+        return None
+
+
+def parse_job(job: Job) -> tuple[str, Parsed]:
+    """Read and parse one file (in whichever process runs it); return its key and result."""
+    data = read_source(job.file)
+    if data is None:
+        return job_key(job.salt, job.kind, job.path, b"\0missing"), Parsed(None, (Problem(
+            f"content/{job.path}", 1, "Không đọc được tệp (có thể tệp vừa bị xoá hoặc đổi tên).", "Lưu lại tệp rồi dựng lại."),))
     converter = _converters.get(job.trust_html) or _converters.setdefault(job.trust_html, Converter(job.trust_html))
-    parsed = parse_file(job.data, job.path, ZoneInfo(job.timezone), converter, job.kind)
-    return replace(parsed, problems=tuple(replace(p, path=f"content/{p.path}") for p in parsed.problems))
+    parsed = parse_file(data, job.path, ZoneInfo(job.timezone), converter, job.kind)
+    parsed = replace(parsed, problems=tuple(replace(p, path=f"content/{p.path}") for p in parsed.problems))
+    return job_key(job.salt, job.kind, job.path, data), parsed
 
 
-class ParseCache:
-    """Parsed results on disk under .bantin/cache, plus an in-memory layer for `serve`."""
-
-    def __init__(self, folder: Path | None, memory: dict[str, Parsed] | None = None) -> None:
-        self.folder, self.memory = folder, memory if memory is not None else {}
-
-    def get(self, key: str) -> Parsed | None:
-        """Return a cached result, or None."""
-        if key in self.memory or self.folder is None:
-            return self.memory.get(key)
-        try:
-            parsed = pickle.loads((self.folder / key[:2] / key).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-            return None
-        self.memory[key] = parsed
-        return parsed
-
-    def put(self, key: str, parsed: Parsed) -> None:
-        """Store a result; a cache that cannot be written is simply not used."""
-        self.memory[key] = parsed
-        if self.folder is None:
-            return
-        target = self.folder / key[:2] / key
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
-            temporary.replace(target)
-        except OSError:
-            pass
+def parse_job_pickled(job: Job) -> tuple[str, bytes]:
+    """Parse one file in a worker and return the result pickled, as the cache stores it."""
+    key, parsed = parse_job(job)
+    return key, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def parse_all(config: Config, sources: Sources, cache: ParseCache, jobs: int) -> ParseResult:
+def current_keys(sources: list[tuple[str, SourceFile]], cache: ParseCache, salt: str) -> tuple[dict[str, str], list[int]]:
+    """Find each file's key: the same record as last time, else the stat index, else read and hash the file.
+
+    Also return the positions of the files whose key did not come from last time's record.
+    """
+    keys, fresh = {}, []
+    for position, (kind, source) in enumerate(sources):
+        last = cache.last.get(source.path)
+        if last is not None and last[0] is source and last[1] == salt:
+            keys[source.path] = last[2]
+            continue
+        key = cache.known(source.path, kind, source.size, source.mtime_ns, salt)
+        if key is None:
+            data = read_source(str(source.file))
+            key = job_key(salt, kind, source.path, data) if data is not None else ""
+        keys[source.path] = key
+        fresh.append(position)
+    return keys, fresh
+
+
+def parse_all(config: Config, sources: Sources, cache: ParseCache, jobs: int, workers: Workers | None = None) -> ParseResult:
     """Parse every article and page, in parallel when there are many to do."""
-    work = make_jobs(config, sources)
-    results = {job.key: cache.get(job.key) for job in work}
-    missing = [job for job in work if results[job.key] is None]
-    for job, parsed in zip(missing, run_many(missing, jobs)):
-        cache.put(job.key, parsed)
-        results[job.key] = parsed
-    outcomes = [(job.kind, results[job.key]) for job in work]
+    salt = settings_salt(config)
+    files = [("article", s) for s in sources.articles] + [("page", s) for s in sources.pages]
+    quick = reparse(config, files, cache, salt)
+    if quick is not None:
+        return quick
+    keys, fresh = current_keys(files, cache, salt)
+    results = cache.get_many(sorted(set(keys.values()) - {""}))
+    missing = [Job(s.path, str(s.file), kind, salt, config.timezone, config.trust_html)
+               for kind, s in files if keys[s.path] not in results]
+    with Workers(jobs) if workers is None else nullcontext(workers) as pool:
+        for job, (key, parsed) in zip(missing, run_many(missing, cache, pool)):
+            keys[job.path], results[key] = key, parsed
+    for kind, source in (files[i] for i in fresh):
+        cache.remember(source.path, kind, source.size, source.mtime_ns, salt, keys[source.path])
+    cache.settle(files, keys, salt)
+    outcomes = [(kind, results[keys[s.path]]) for kind, s in files]
+    return remembered(cache, salt, files, keys, outcomes, len(files) - len(missing))
+
+
+def remembered(cache: ParseCache, salt: str, files: list[tuple[str, SourceFile]], keys: dict[str, str],
+               outcomes: list[tuple[str, Parsed]], cached: int) -> ParseResult:
+    """Gather the result, and keep it with the cache so the next parse can patch it."""
     problems = tuple(p for _, parsed in outcomes for p in parsed.problems)
     articles = tuple(p.article for kind, p in outcomes if kind == "article" and p.article)
     pages = tuple(p.article for kind, p in outcomes if kind == "page" and p.article)
-    return ParseResult(articles, pages, problems, len(work) - len(missing))
+    result = ParseResult(articles, pages, problems, cached, keys)
+    cache.previous = (salt, files, outcomes, result)
+    return result
 
 
-def run_many(work: list[Job], jobs: int) -> list[Parsed]:
-    """Run parse jobs, across processes when that pays for itself."""
-    if jobs <= 1 or len(work) < PARALLEL_THRESHOLD:
-        return [run_job(job) for job in work]
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(run_job, work, chunksize=max(1, len(work) // (jobs * 8))))
+def reparse(config: Config, files: list[tuple[str, SourceFile]], cache: ParseCache, salt: str) -> ParseResult | None:
+    """Patch the last parse when only a few file records changed (a long-lived session); None otherwise."""
+    previous = cache.previous
+    if previous is None or previous[0] != salt or len(previous[1]) != len(files):
+        return None
+    last = cache.last  # holds no file touched just now: such a file may have changed without its size or time moving
+    changed = [i for i, (old, new) in enumerate(zip(previous[1], files)) if old[1] is not new[1] or new[1].path not in last]
+    if len(changed) > PARALLEL_THRESHOLD or any(previous[1][i][1].path != files[i][1].path for i in changed):
+        return None
+    if not changed:
+        return previous[3]
+    old_keys = previous[3].keys
+    keys, _ = current_keys([files[i] for i in changed], cache, salt)
+    keys, outcomes, parsed_now = old_keys | keys, list(previous[2]), 0
+    for i in changed:
+        kind, source = files[i]
+        parsed = cache.get(keys[source.path])
+        if parsed is None:
+            key, parsed = parse_job(Job(source.path, str(source.file), kind, salt, config.timezone, config.trust_html))
+            keys[source.path], parsed_now = key, parsed_now + 1
+            cache.put(key, parsed)
+        if old_keys[source.path] != keys[source.path]:
+            cache.memory.pop(old_keys[source.path], None)  # the file's old version: no other file has its key
+        cache.remember(source.path, kind, source.size, source.mtime_ns, salt, keys[source.path])
+        outcomes[i] = (kind, parsed)
+    cache.settle([files[i] for i in changed], keys, salt, partial=True)
+    return remembered(cache, salt, files, keys, outcomes, len(files) - parsed_now)
 
 
-def source_paths(files: tuple[SourceFile, ...]) -> list[str]:
-    """List content-relative paths, for messages."""
-    return [f.path for f in files]
+def run_many(work: list[Job], cache: ParseCache, workers: Workers) -> Iterator[tuple[str, Parsed]]:
+    """Parse files, across the workers when there are many, storing each result in the cache as it arrives."""
+    if len(work) < PARALLEL_THRESHOLD or workers.jobs <= 1:
+        for job in work:
+            key, parsed = parse_job(job)
+            cache.put(key, parsed)
+            yield key, parsed
+        return
+    for key, data in workers.map(parse_job_pickled, work):
+        parsed = pickle.loads(data)
+        cache.put(key, parsed, data)
+        yield key, parsed

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import os
 import time
+from collections import ChainMap
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .assemble import Options, assemble
+from .assemble import Memo, Options, assemble
+from .cache import RACY_NS
 from .config import Config, load_config
 from .directives import Register, load_register
-from .discover import Sources, discover
+from .discover import Sources, discover, is_ignored
 from .feeds import render_feeds
 from .model import Site
-from .parse import ParseCache, parse_all
+from .incremental import RenderMemo, page_digests, render_context, render_lazily
+from .parse import ParseCache, ParseResult, parse_all
 from .problems import BuildError, Problem, errors_only
 from .render import render_pages, theme_dirs
-from .write import WriteReport, check_output, write_site
+from .stamp import (Stamp, digest_of, engine_fingerprint, next_change, output_listing, output_state, read_stamp, scan,
+                    still_valid, write_stamp)
+from .workers import PARALLEL_THRESHOLD, Workers
+from .write import WriteReport, check_names, check_output, write_site
 
 
 @dataclass(frozen=True)
@@ -37,56 +43,124 @@ class BuildRequest:
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a finished build made, and the warnings it met."""
+    """What a finished build made, and the warnings it met; `site` is None when nothing had changed."""
 
-    site: Site
+    site: Site | None
     files: dict[str, bytes]
     copies: dict[str, Path]
     warnings: tuple[Problem, ...]
     seconds: float
     report: WriteReport | None = None
+    pages: int = 0
+    articles: int = 0
+    output: Path | None = None
 
 
 def build(request: BuildRequest) -> BuildResult:
-    """Build the site and swap it into the output folder."""
+    """Build the site and swap it into the output folder; return at once if nothing changed since the last build."""
     started = time.perf_counter()
     config = load_config(request.root, request.base_url, request.output)
     check_output(config.output, config.root)
-    site, warnings = load_site(config, request, ParseCache(cache_folder(config, request)))
-    files, copies = render_site(site)
-    report = write_site(config.output, files, copies)
-    return BuildResult(site, files, copies, warnings, time.perf_counter() - started, report)
+    inputs = input_state(config, request) if request.use_cache else None
+    if inputs and (result := unchanged(config, request, inputs[0], started)):
+        return result
+    folder = cache_folder(config, request)
+    with Workers(request.jobs) as workers:
+        site, warnings, parsed = load_everything(config, request, ParseCache(folder), workers)
+        context, memo = render_context(site), RenderMemo(folder)
+        digests = page_digests(site, parsed_identities(parsed)) if folder else None
+        kept = memo.kept(context, config.output, digests)
+        copies = {asset.output: Path(asset.source) for asset in site.assets} | theme_static(config)
+        kept = {name: file for name, file in kept.items() if name not in copies}
+        pages = render_lazily(site, [p for p in site.pages if p.output not in kept], context, workers)
+        files = ChainMap(render_feeds(site), pages)
+        report = write_site(config.output, files, copies | kept, config.root / ".bantin" / "spare" if folder else None)
+    copies |= kept
+    memo.save(context, config.output, digests)
+    if inputs:
+        record_stamp(config, request, inputs, site, parsed, warnings, started)
+    return BuildResult(site, files, copies, warnings, time.perf_counter() - started, report,
+                       len(site.pages), len(site.entries), config.output)
 
 
 def load_site(config: Config, request: BuildRequest, cache: ParseCache) -> tuple[Site, tuple[Problem, ...]]:
     """Discover, parse and assemble the site model, raising every content error at once."""
-    sources = discover(config.content_dir, config.root)
+    site, warnings, _ = load_everything(config, request, cache, None)
+    return site, warnings
+
+
+def load_everything(config: Config, request: BuildRequest, cache: ParseCache, workers: Workers | None,
+                    sources: Sources | None = None, memo: Memo | None = None) -> tuple[Site, tuple[Problem, ...], ParseResult]:
+    """Load the site model, and also return the parse result (for digests and the stamp); `memo` serves `serve`."""
+    sources = sources or discover(config.content_dir, config.root)
+    if workers is not None and len(sources.articles) + len(sources.pages) >= PARALLEL_THRESHOLD:
+        workers.start()  # fork now, while this process holds nothing but the list of files
     register, problems = read_register(sources)
-    parsed = parse_all(config, sources, cache, request.jobs)
+    parsed = parse_all(config, sources, cache, request.jobs, workers)
     problems += list(sources.problems) + list(parsed.problems)
     options = Options(request.now or datetime.now(config.tz), request.drafts, request.future, request.preview)
     try:
-        site, more = assemble(config, register, list(parsed.articles), list(parsed.pages), sources.assets, options)
+        site, more = assemble(config, register, list(parsed.articles), list(parsed.pages), sources.assets, options, memo)
     except BuildError as error:
         raise BuildError(problems + list(error.problems)) from None
     if errors_only(problems):
         raise BuildError(problems)
-    return site, tuple(problems + more)
+    return site, tuple(problems + more), parsed
+
+
+def parsed_identities(parsed: ParseResult) -> dict[int, tuple[object, str]]:
+    """Map each parsed record (by identity) to its parse key, which digests it."""
+    return {id(a): (a, parsed.keys[a.path]) for a in parsed.articles + parsed.pages}
+
+
+def input_state(config: Config, request: BuildRequest) -> tuple[str, int]:
+    """Digest every input of a build; also return the newest modification time among them."""
+    content = scan(config.content_dir, is_ignored)
+    themes = [scan(folder) for folder in theme_dirs(config.root, config.theme)]
+    site_toml = (config.root / "site.toml").read_bytes()
+    shape = (request.base_url, request.output, request.drafts, request.future, request.preview, str(config.output))
+    newest = max((entry[2] for listing in [content, *themes] for entry in listing), default=0)
+    newest = max(newest, (config.root / "site.toml").stat().st_mtime_ns)
+    return digest_of(engine_fingerprint(), shape, site_toml, content, themes), newest
+
+
+def unchanged(config: Config, request: BuildRequest, inputs: str, started: float) -> BuildResult | None:
+    """Return the last build's result when its stamp shows the output is already what this build would write."""
+    stamp = read_stamp(config.root)
+    now = request.now or datetime.now(config.tz)
+    if stamp is None or not still_valid(stamp, inputs, config.output, now):
+        return None
+    return BuildResult(None, {}, {}, stamp.warnings, time.perf_counter() - started, WriteReport(0, 0),
+                       stamp.pages, stamp.articles, config.output)
+
+
+def record_stamp(config: Config, request: BuildRequest, inputs: tuple[str, int], site: Site, parsed: ParseResult,
+                 warnings: tuple[Problem, ...], started: float) -> None:
+    """Stamp the output with the inputs it was built from, unless an input changed too recently to trust its time."""
+    if time.time_ns() - inputs[1] <= RACY_NS + int((time.perf_counter() - started) * 1e9):
+        write_stamp(config.root, None)
+        return
+    now = request.now or datetime.now(config.tz)
+    moments = [moment for item in parsed.articles + parsed.pages for moment in (item.date, item.expires)]
+    listing = output_listing(config.output)
+    write_stamp(config.root, Stamp(inputs[0], output_state(config.output, listing), listing, next_change(moments, now),
+                                   len(site.pages), len(site.entries), warnings))
 
 
 def read_register(sources: Sources) -> tuple[Register, list[Problem]]:
     """Load the directives register, keeping its problems with the others."""
     try:
         return load_register(sources.register.file.read_bytes() if sources.register else None), []
-    except BuildError as error:
-        return Register((), ()), list(error.problems)
+    except BuildError as error:  # keep what could be read, so articles do not report knock-on errors
+        return getattr(error, "register", Register((), ())), list(error.problems)
 
 
 def render_site(site: Site) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Render every page and feed, and list the files to copy as they are."""
     files = render_pages(site) | render_feeds(site)
-    copies = {asset.output: Path(asset.source) for asset in site.assets}
-    return files, copies | theme_static(site.config)
+    copies = {asset.output: Path(asset.source) for asset in site.assets} | theme_static(site.config)
+    check_names(site.config.output, files, copies)  # so `check` refuses what `build` would refuse to write
+    return files, copies
 
 
 def theme_static(config: Config) -> dict[str, Path]:

@@ -47,12 +47,21 @@ def make_environment(site: Site) -> jinja2.Environment:
                              keep_trailing_newline=True)
     base_path = site.config.base_path
     base_url = site.config.base_url.rstrip("/") + "/"
-    env.globals.update(site=site, config=site.config, preview=site.preview)
+    env.globals.update(site=site, config=site.config, preview=site.preview, standalone_pages=standalone_pages(site))
     env.globals["url"] = lambda path: base_path + str(path).lstrip("/") if str(path).startswith("/") else str(path)
     env.globals["absolute_url"] = lambda path: base_url + str(path).lstrip("/") if str(path).startswith("/") else str(path)
     env.globals["static_url"] = static_urls(site, base_path)
     env.filters.update(date_long=long_vietnamese, date_short=short_vietnamese, iso=rfc3339, json_script=json_script)
     return env
+
+
+def standalone_pages(site: Site) -> tuple[Page, ...]:
+    """List the standalone pages (about, contact) for menus and footers.
+
+    Templates should use this rather than `site.pages`: a template that reads `site` depends on
+    every page, so no page can be skipped when rebuilding after an edit (see incremental.py).
+    """
+    return tuple(page for page in site.pages if page.template == "page.html")
 
 
 def static_urls(site: Site, base_path: str):
@@ -76,9 +85,9 @@ def json_script(value: Any) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def render_pages(site: Site, pages: Iterable[Page] | None = None) -> dict[str, bytes]:
-    """Render pages (all by default) to bytes, keyed by output path."""
-    env = make_environment(site)
+def render_pages(site: Site, pages: Iterable[Page] | None = None, env: jinja2.Environment | None = None) -> dict[str, bytes]:
+    """Render pages (all by default) to bytes, keyed by output path; `env` reuses an environment (see incremental.py)."""
+    env = env or make_environment(site)
     rendered: dict[str, bytes] = {}
     templates: dict[str, jinja2.Template] = {}
     for page in site.pages if pages is None else pages:

@@ -149,9 +149,12 @@ def fill(staging: Path, previous: Path, files: dict[str, bytes], copies: dict[st
     unchanged = 0
     names = set(files) | set(copies)
     prune(staging, names)
+    made: set[Path] = set()
     for name in sorted(names):
         target, old = staging / name, previous / name
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         if name in files:
             reused = settle(target, old, lambda file: same_bytes(file, files[name]))
             if not reused:
@@ -178,17 +181,18 @@ def prune(staging: Path, names: set[str]) -> None:
     for name in names:
         while (name := name.rpartition("/")[0]) and name not in folders:
             folders.add(name)
-    for folder, dirs, files in os.walk(staging):
-        prefix = "" if folder == str(staging) else Path(folder).relative_to(staging).as_posix() + "/"
-        for name in list(dirs):
-            path = Path(folder, name)
-            if prefix + name not in folders or path.is_symlink():
-                dirs.remove(name)
-                path.unlink() if path.is_symlink() else shutil.rmtree(path)
-        for name in files:
-            path = Path(folder, name)
-            if prefix + name not in names or path.is_symlink():
-                path.unlink()
+    pending = [("", str(staging))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_symlink() or (not entry.is_dir() and name not in names):
+                    os.unlink(entry.path)
+                elif entry.is_dir() and name not in folders:
+                    shutil.rmtree(entry.path)
+                elif entry.is_dir():
+                    pending.append((name + "/", entry.path))
 
 
 def same_bytes(old: Path, data: bytes) -> bool:

@@ -5,4 +5,4 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/setup-test.sh
-exec "${PYTHON:-python3}" -m pytest "$@"
+exec "${PYTHON:-python3}" -m pytest -n "${BANTIN_TEST_WORKERS:-2}" "$@"
