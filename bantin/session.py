@@ -41,7 +41,7 @@ from .problems import Problem
 from .render import make_environment, render_pages, standalone_pages
 from .stamp import scan
 from .workers import PARALLEL_THRESHOLD, Workers
-from .write import WriteReport, check_output, write_in_place
+from .write import WriteReport, check_output, existing_files, write_in_place
 
 Listing = list[tuple[str, int, int, int]]
 
@@ -172,7 +172,8 @@ class PreviewSession:
         except OSError:
             folder = None
         if folder is None or folder != self.folder:
-            self.rendered, self.extras, self.written, self.site = {}, {}, set(), None
+            # files an earlier session left there are removed unless this build produces them again
+            self.rendered, self.extras, self.written, self.site = {}, {}, existing_files(self.output), None
 
     def feeds(self, site: Site) -> tuple[dict[str, bytes], set[str]]:
         """Render the feeds, sitemap and robots.txt; only the feeds that changed when no page moved or appeared."""

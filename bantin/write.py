@@ -267,6 +267,13 @@ def running(pid: int) -> bool:
     return True
 
 
+def existing_files(output: Path) -> set[str]:
+    """List the files already in a preview folder, so a new session can remove stale ones."""
+    if not output.is_dir():
+        return set()
+    return {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file() and not p.is_symlink()}
+
+
 def write_in_place(output: Path, files: dict[str, bytes], copies: dict[str, Path], previous: set[str]) -> WriteReport:
     """Update a preview folder: write changed files, delete ones no longer produced."""
     check_names(output, files, copies)

@@ -250,3 +250,14 @@ def test_a_preview_rebuild_told_what_changed_looks_only_there_and_still_matches(
     edit_config(root)
     session.rebuild(changed=[root / "content/xay-dung-dang/bai-moi.md", root / "site.toml"])
     assert snapshot(root / ".bantin/preview") == clean_preview(root, tmp_path / "fresh-2")
+
+
+def test_a_new_preview_session_removes_pages_an_earlier_one_left(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", {"content/tin-tuc/a.md": article("Bài A"), "content/tin-tuc/b.md": article("Bài B")})
+    preview = root / ".bantin" / "preview"
+    PreviewSession(BuildRequest(root=root, jobs=1), preview).rebuild()
+    assert (preview / "tin-tuc/bai-b/index.html").exists()
+    (root / "content/tin-tuc/b.md").unlink()  # deleted while no preview was running
+    PreviewSession(BuildRequest(root=root, jobs=1), preview).rebuild()
+    assert not (preview / "tin-tuc/bai-b/index.html").exists()
+    assert (preview / "tin-tuc/bai-a/index.html").exists()
