@@ -135,9 +135,7 @@ def patch(memo: Memo, config: Config, register: Register, articles: list[Article
     a date that has come) returns None, and the caller assembles everything.
     """
     last = memo.last
-    if (last is None or len(articles) != len(last.articles) or states != last.states or options.now < last.now
-            or (last.valid_until is not None and options.now >= last.valid_until)
-            or len(pages) != len(last.pages) or any(a is not b for a, b in zip(pages, last.pages))):
+    if last is None or not same_frame(last, articles, pages, states, options):
         return None
     changed = [(old, new) for old, new in zip(last.articles, articles) if old is not new]
     if any(structure(old) != structure(new) for old, new in changed):
@@ -161,6 +159,14 @@ def patch(memo: Memo, config: Config, register: Register, articles: list[Article
     last.site = replace(last.site, entries=tuple(entries), pages=tuple(site_pages), feeds=feeds, built_at=options.now)
     last.articles, last.now = list(articles), options.now
     return last.site
+
+
+def same_frame(last, articles: list[Article], pages: list[Article], states: dict[str, tuple[int, int]],
+               options: Options) -> bool:
+    """Tell whether the last site still has the same articles, pages, file states and time window."""
+    return (len(articles) == len(last.articles) and states == last.states and options.now >= last.now
+            and (last.valid_until is None or options.now < last.valid_until)
+            and len(pages) == len(last.pages) and all(a is b for a, b in zip(pages, last.pages)))
 
 
 def visible(article: Article, options: Options) -> bool:

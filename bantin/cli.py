@@ -29,6 +29,7 @@ def add_commands(parser: argparse.ArgumentParser, shared: argparse.ArgumentParse
     original = commands.add_parser
 
     def add_parser(name: str, **kwargs: object) -> argparse.ArgumentParser:
+        """Add a subcommand that also understands --root and --debug."""
         return original(name, parents=[shared, *kwargs.pop("parents", [])], **kwargs)
 
     commands.add_parser = add_parser  # type: ignore[method-assign]

@@ -106,6 +106,7 @@ class TaskPickler(pickle.Pickler):
     layouts: dict[type, bool] = {}
 
     def reducer_override(self, obj: object) -> object:
+        """Send a model dataclass with its long texts as UTF-8 bytes; leave every other object to pickle."""
         kind = type(obj)
         plain = self.layouts.get(kind)
         if plain is None:

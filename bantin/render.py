@@ -70,6 +70,7 @@ def static_urls(site: Site, base_path: str):
     versions: dict[str, str] = {}
 
     def static_url(name: str) -> str:
+        """Return a theme file's URL with a content hash, so browsers never keep a stale copy."""
         if name not in versions:
             file = next((f / name for f in folders if (f / name).is_file()), None)
             if file is None:
