@@ -15,6 +15,7 @@ import nh3
 from markdown.treeprocessors import Treeprocessor
 from slugify import slugify
 
+from .inline import quicken
 from .problems import Problem
 
 LOCAL_SCHEME = "bantin:"
@@ -35,9 +36,13 @@ FIRST_PARAGRAPH = re.compile(r"<p(?: [^>]*)?>(.*?)</p>", re.S)
 TAG = re.compile(r"<[^>]+>")
 URL_SCHEMES = {"http", "https", "mailto", "tel", "bantin"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "xlink:href", "cite", "srcset"}
+URL_ATTRIBUTE_NAMES = tuple(sorted(URL_ATTRIBUTES))
 UNSAFE_TAGS = {"script", "iframe", "object", "embed", "applet", "frame", "frameset", "style", "link", "meta", "base",
                "form", "input", "button", "textarea", "select", "svg", "math", "template", "noscript"}
 SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+UNSAFE_TAG = re.compile("<(?:" + "|".join(sorted(UNSAFE_TAGS)) + ")", re.I)
+HANDLER = re.compile(r"""[\s'"/]on""", re.I)  # HTML reads an attribute name only after a space, quote or slash
+ODD_VALUE = re.compile(r"""=\s*(?!["'](?:https?:|mailto:|tel:|bantin:|#))""")
 
 
 @dataclass(frozen=True)
@@ -178,6 +183,7 @@ class Converter:
         })
         self.processor = BodyProcessor(self.md)
         self.md.treeprocessors.register(self.processor, "bantin-body", 1)
+        quicken(self.md)
 
     def convert(self, body: str, source_path: str, body_line: int) -> Rendered:
         """Convert one body to HTML, sanitising raw HTML unless the site trusts it."""
@@ -191,11 +197,8 @@ class Converter:
 
     def sanitise(self, html: str, body: str, path: str, body_line: int, context: Rendered) -> str:
         """Strip scripts, handlers and embeds from raw HTML, warning about each where it was written."""
-        finder = UnsafeFinder()
-        finder.feed(html)
-        finder.close()
         cursor = 0
-        for label, needle in finder.found:
+        for label, needle in find_unsafe(html):
             found = re.compile(re.escape(needle), re.I)
             match = found.search(body, cursor) or found.search(body)
             cursor = match.end() if match else cursor
@@ -204,6 +207,29 @@ class Converter:
                                             "Bỏ đoạn mã này khỏi bài, hoặc đặt trust_html = true trong site.toml nếu bạn tin nguồn.",
                                             severity="warning"))
         return CLEANER.clean(html)
+
+
+def find_unsafe(html: str) -> list[tuple[str, str]]:
+    """List what the sanitiser will remove, as (label, text to find in the source); parse only HTML that may hold some."""
+    if not may_be_unsafe(html):
+        return []
+    finder = UnsafeFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.found
+
+
+def may_be_unsafe(html: str) -> bool:
+    """Tell whether UnsafeFinder could find anything in this HTML (cheaply, erring towards yes)."""
+    if UNSAFE_TAG.search(html) or HANDLER.search(html):
+        return True
+    for match in ODD_VALUE.finditer(html):  # a value that does not open with an allowed scheme: whose is it?
+        end = match.start()
+        while end and html[end - 1].isspace():
+            end -= 1
+        if html[max(0, end - 10):end].lower().endswith(URL_ATTRIBUTE_NAMES):
+            return True
+    return False
 
 
 class UnsafeFinder(HTMLParser):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bantin.markup import Converter
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from bantin.markup import UNSAFE_TAGS, Converter, UnsafeFinder, may_be_unsafe
 
 CONVERTER = Converter(trust_html=False)
 
@@ -78,3 +81,37 @@ def test_trusted_html_is_kept() -> None:
 
 def test_a_level_one_heading_in_the_body_becomes_level_two() -> None:
     assert convert("# Tiêu đề phụ\n").html.startswith("<h2")
+
+
+TAGS = sorted(UNSAFE_TAGS) + ["a", "img", "p", "IMG", "Script", "svg:a"]
+ATTRIBUTES = ["href", "src", "HREF", "xlink:href", "data", "srcset", "formaction", "onclick", "ONload", "id", "alt", "title"]
+VALUES = ["https://a.vn", "bantin:a/b.md", "#fn:1", "javascript:alert(1)", " JavaScript:x", "java\tscript:x",
+          "&#106;avascript:x", "&#x6A;avascript:x", "data:text/html,x", "vbscript:x", "mailto:a@b.vn", "../a.md", ""]
+tag_text = st.builds(
+    lambda tag, attrs, end: f"<{tag}" + "".join(attrs) + end,
+    st.sampled_from(TAGS),
+    st.lists(st.builds(lambda space, name, eq, quote, value: f"{space}{name}{eq}{quote}{value}{quote}",
+                       st.sampled_from([" ", "\n", "/", "  ", ""]), st.sampled_from(ATTRIBUTES),
+                       st.sampled_from(["=", " = ", "==", ""]), st.sampled_from(['"', "'", ""]), st.sampled_from(VALUES)),
+             max_size=3),
+    st.sampled_from([">", "/>", " >", ""]))
+html_text = st.lists(st.one_of(tag_text, st.sampled_from(["chữ con ", "on ", "</a>", "<!-- <script> -->", "=", "\"", "'"])),
+                     max_size=8).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(html=html_text)
+@example(html='<a href="https://a.vn" onclick="x">')
+@example(html='<a href   =   "javascript:x">')
+@example(html="<img src='bantin:a.png'/onerror=alert(1)>")
+def test_the_quick_check_never_passes_html_the_finder_would_flag(html: str) -> None:
+    finder = UnsafeFinder()
+    finder.feed(html)
+    finder.close()
+    assert may_be_unsafe(html) or not finder.found
+
+
+def test_markdown_output_of_an_ordinary_article_needs_no_html_parse() -> None:
+    html = convert("Đoạn có [liên kết](https://a.vn), [bài khác](../b/c.md), chú thích[^1] và ![ảnh](x.png).\n\n"
+                   "[^1]: Ghi chú.\n").html
+    assert not may_be_unsafe(html)
