@@ -42,28 +42,36 @@ def triggers_for(name: str, pattern: Pattern) -> tuple[str, ...] | None:
 class QuickInlineProcessor(InlineProcessor):
     """Python-Markdown's inline pass, skipping patterns whose trigger the text lacks."""
 
-    table: list[tuple[Pattern, tuple[str, ...] | None]] | None = None
+    table: list[tuple[Pattern, frozenset[str] | None]] | None = None
+    triggers: frozenset[str] = frozenset()
 
     def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
         """Apply the inline patterns to a parsed document."""
         if self.table is None:  # the registry is complete once the engine is built
-            self.table = [(self.inlinePatterns[item.name], triggers_for(item.name, self.inlinePatterns[item.name]))
-                          for item in self.inlinePatterns._priority]
+            patterns = [(self.inlinePatterns[item.name], item.name) for item in self.inlinePatterns._priority]
+            self.table = [(pattern, None if (strings := triggers_for(name, pattern)) is None else frozenset(strings))
+                          for pattern, name in patterns]
+            self.triggers = frozenset().union(*(triggers for _, triggers in self.table if triggers))
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
-        """Replace the inline syntax in one run of text with placeholders (the stock method's name, so it is used)."""
+        """Replace the inline syntax in one run of text with placeholders (the stock method's name, so it is used).
+
+        A match only swaps text for a placeholder, which holds no trigger: so the triggers
+        present can only shrink, and are looked for again only after a match.
+        """
         if isinstance(data, util.AtomicString):
             return data
-        apply, table, start = self._InlineProcessor__applyPattern, self.table, 0
-        while patternIndex < len(table):
-            pattern, triggers = table[patternIndex]
-            if triggers is not None and not any(trigger in data for trigger in triggers):
-                patternIndex, start = patternIndex + 1, 0  # what the stock pass does when the pattern finds nothing
-                continue
-            data, matched, start = apply(pattern, data, patternIndex, start)
-            if not matched:
-                patternIndex += 1
+        present = {trigger for trigger in self.triggers if trigger in data}
+        apply = self._InlineProcessor__applyPattern
+        for index in range(patternIndex, len(self.table)):
+            pattern, triggers = self.table[index]
+            start = 0
+            while triggers is None or not present.isdisjoint(triggers):  # the stock pass retries a pattern after a match
+                data, matched, start = apply(pattern, data, index, start)
+                if not matched:
+                    break
+                present = {trigger for trigger in present if trigger in data}
         return data
 
 
