@@ -68,13 +68,16 @@ class Preview:
         self.dirty = False
         self.scheduled = False
 
-    def rebuild(self) -> bool:
-        """Rebuild the preview, report the outcome in the terminal, and remember any problems."""
+    def rebuild(self, changed: list[str] | None = None) -> bool:
+        """Rebuild the preview, report the outcome in the terminal, and remember any problems.
+
+        `changed` lists the files the watcher saw change (None: it cannot tell, so look at every file).
+        """
         started = time.perf_counter()
         self.attempts += 1
         try:
             self.prefix = load_config(self.request.root, self.request.base_url).base_path
-            result = self.session.rebuild()
+            result = self.session.rebuild(changed)
         except BuildError as error:
             return self.failed(error.problems)
         except Exception as error:  # an engine bug must not stop the preview either
@@ -106,10 +109,11 @@ class Preview:
         """Note that a watched file changed (livereload's watcher calls this)."""
         self.dirty = True
 
-    def refresh(self) -> None:
+    def refresh(self, watcher: Watcher) -> None:
         """Rebuild after a change, then tell every open tab to reload."""
         self.scheduled = self.dirty = False
-        self.rebuild()
+        take_changes = getattr(watcher, "take_changes", None)  # livereload's polling watcher cannot name them
+        self.rebuild(take_changes() if take_changes else None)
         LiveReloadHandler.reload_waiters("*")  # "*" asks for a full page reload, never a CSS-only one
 
 
@@ -260,7 +264,7 @@ def settle(server: PreviewServer) -> None:
     preview = server.preview
     if preview.dirty and not preview.scheduled:
         preview.scheduled = True
-        IOLoop.current().call_later(SETTLE_SECONDS, preview.refresh)
+        IOLoop.current().call_later(SETTLE_SECONDS, preview.refresh, server.watcher)
 
 
 def listen(host: str, port: int) -> list[Any] | None:

@@ -42,6 +42,7 @@ class InotifyWatcher(Watcher):
         self.folders: dict[int, str] = {}
         self.recursive: set[str] = set()
         self.pending: list[str] = []
+        self.changes: list[str] | None = []  # since the last rebuild; None once a folder moved or events were lost
 
     def watch(self, path: str, func: Callable | None = None, delay: float | None = None, ignore=None) -> None:
         """Watch a file (through its folder) or a whole folder tree; a missing folder is watched for."""
@@ -89,6 +90,7 @@ class InotifyWatcher(Watcher):
         """Record one event, following folders as they appear and forget them as they go."""
         if mask & IN_Q_OVERFLOW:
             self.pending.extend(self._tasks)  # events were lost: assume everything changed
+            self.changes = None
             return
         folder = self.folders.get(wd)
         if folder is None:
@@ -96,6 +98,7 @@ class InotifyWatcher(Watcher):
         if mask & (IN_DELETE_SELF | IN_MOVE_SELF):
             self.folders.pop(wd, None)
             self.pending.append(folder)
+            self.changes = None
             return
         if not name or is_ignored(name):
             return
@@ -109,6 +112,15 @@ class InotifyWatcher(Watcher):
                 pass  # gone already, or out of watches: the rebuild still runs
         if self.task_of(path, self._tasks):
             self.pending.append(path)
+            if mask & IN_ISDIR:
+                self.changes = None  # a folder came or went: the rebuild must look at everything
+            elif self.changes is not None:
+                self.changes.append(path)
+
+    def take_changes(self) -> list[str] | None:
+        """Return every file changed since last asked, or None when the watcher cannot tell; start afresh."""
+        changes, self.changes = self.changes, []
+        return changes
 
     @staticmethod
     def task_of(path: str, tasks) -> str | None:

@@ -20,6 +20,7 @@ from typing import Callable
 import pytest
 from tornado.websocket import websocket_connect
 
+from bantin.watch import InotifyWatcher
 from sitekit import REPO, SITE_TOML, article, make_site, run_build, snapshot
 
 TIMEOUT = 60
@@ -389,3 +390,24 @@ def test_without_a_project_there_is_nothing_to_serve(tmp_path: Path) -> None:
     assert done.code == 1
     assert done.stderr == ("site.toml: Không tìm thấy tệp cấu hình site.toml.\n"
                            "    → Chạy lệnh trong thư mục dự án, hoặc chỉ thư mục bằng --root.\n")
+
+
+def test_the_watcher_names_the_files_saved_and_gives_up_when_a_folder_moves(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "tin-tuc").mkdir(parents=True)
+    article = content / "tin-tuc" / "bai.md"
+    article.write_text("một", encoding="utf-8")
+    watcher = InotifyWatcher()
+    try:
+        watcher.watch(str(content))
+        article.write_text("hai", encoding="utf-8")
+        (content / "tin-tuc" / ".bai.md.swp").write_text("x", encoding="utf-8")
+        watcher.read(lambda: None)
+        assert watcher.take_changes() == [str(article)]
+        assert watcher.take_changes() == []
+        (content / "tin-tuc-moi").mkdir()
+        watcher.read(lambda: None)
+        assert watcher.take_changes() is None
+        assert watcher.take_changes() == []
+    finally:
+        watcher.close()
