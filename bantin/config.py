@@ -125,11 +125,11 @@ def load_config(root: Path, base_url: str | None = None, output: str | None = No
     except UnicodeDecodeError:
         raise BuildError([Problem("site.toml", 0, "site.toml không phải UTF-8.", "Lưu lại tệp với mã UTF-8.")])
     data = parse_toml(text, "site.toml")
-    if base_url is not None:
-        data.setdefault("site", {})["base_url"] = base_url
-    if output is not None:
-        data.setdefault("site", {})["output"] = output
-    return build_config(root, data, KeyLines(text))
+    overrides = {key: (flag, value) for key, flag, value in (("base_url", "--base-url", base_url), ("output", "--output", output))
+                 if value is not None}
+    for key, (_, value) in overrides.items():
+        data.setdefault("site", {})[key] = value
+    return build_config(root, data, KeyLines(text, {key: flag for key, (flag, _) in overrides.items()}))
 
 
 def parse_toml(text: str, name: str) -> dict[str, Any]:
@@ -145,8 +145,19 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
 class KeyLines:
     """Find the line where a key is set in a TOML text, for error messages."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, flags: dict[str, str] | None = None) -> None:
         self.lines = text.splitlines()
+        self.flags = flags or {}  # keys whose value came from a command-line option, such as output: --output
+
+    def place(self, key: str, after: int = 0) -> tuple[str, int]:
+        """Say where a [site] value was given: its command-line option, else its line of site.toml."""
+        flag = self.flags.get(key)
+        return (flag, 0) if flag else ("site.toml", self.of(key, after))
+
+    def example(self, key: str, value: str) -> str:
+        """Show how to give a value, the way the editor gave it (site.toml or the command line)."""
+        flag = self.flags.get(key)
+        return f"{flag} {value}" if flag else f'{key} = "{value}"'
 
     def of(self, key: str, after: int = 0) -> int:
         """Return the 1-based line of `key = ...` at or after line `after`, else `after`."""
@@ -238,8 +249,8 @@ def check_site_values(site: dict[str, Any], lines: KeyLines, problems: list[Prob
     if "base_url" in site:
         parts = urlsplit(site["base_url"])
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            problems.append(Problem("site.toml", lines.of("base_url", start), "base_url phải là một địa chỉ đầy đủ.",
-                                    'Ví dụ: base_url = "https://example.org/ban-tin/"'))
+            problems.append(Problem(*lines.place("base_url", start), "base_url phải là một địa chỉ đầy đủ.",
+                                    "Ví dụ: " + lines.example("base_url", "https://example.org/ban-tin/")))
     if "timezone" in site:
         try:
             ZoneInfo(site["timezone"])
@@ -249,10 +260,10 @@ def check_site_values(site: dict[str, Any], lines: KeyLines, problems: list[Prob
     if "per_page" in site and site["per_page"] < 1:
         problems.append(Problem("site.toml", lines.of("per_page", start), "per_page phải lớn hơn 0.", "Ví dụ: per_page = 10"))
     if not site.get("output", "x").strip():
-        problems.append(Problem("site.toml", lines.of("output", start), "output không được để trống.", 'Ví dụ: output = "public"'))
+        problems.append(Problem(*lines.place("output", start), "output không được để trống.", "Ví dụ: " + lines.example("output", "public")))
     elif ".." in Path(site.get("output", "")).parts:
-        problems.append(Problem("site.toml", lines.of("output", start), f"Thư mục xuất “{site['output']}” không được chứa “..”.",
-                                'Dùng một thư mục riêng trong dự án, ví dụ: output = "public"'))
+        problems.append(Problem(*lines.place("output", start), f"Thư mục xuất “{site['output']}” không được chứa “..”.",
+                                "Dùng một thư mục riêng trong dự án, ví dụ: " + lines.example("output", "public")))
 
 
 def check_sections(sections: list[dict[str, Any]], lines: KeyLines, problems: list[Problem]) -> None:

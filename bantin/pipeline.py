@@ -60,7 +60,7 @@ def build(request: BuildRequest) -> BuildResult:
     """Build the site and swap it into the output folder; return at once if nothing changed since the last build."""
     started = time.perf_counter()
     config = load_config(request.root, request.base_url, request.output)
-    check_output(config.output, config.root)
+    check_output(config.output, config.root, "--output" if request.output is not None else None)
     inputs = input_state(config, request) if request.use_cache else None
     if inputs and (result := unchanged(config, request, inputs[0], started)):
         return result

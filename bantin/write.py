@@ -32,17 +32,20 @@ class WriteReport:
     unchanged: int
 
 
-def check_output(output: Path, root: Path) -> None:
-    """Refuse an output folder that could destroy the project or anything outside it; tidy up after killed builds."""
+def check_output(output: Path, root: Path, flag: str | None = None) -> None:
+    """Refuse an output folder that could destroy the project or anything outside it; tidy up after killed builds.
+
+    `flag` names the command-line option the folder came from, if it did not come from site.toml.
+    """
     output, root = output.resolve(), root.resolve()
-    reason, hint = output_danger(output, root), OUTPUT_HINT
+    reason, hint = output_danger(output, root), f"Dùng một thư mục riêng trong dự án, ví dụ: {flag} public" if flag else OUTPUT_HINT
     if not reason:
         remove_stale_staging(output)
     if not reason and output.is_dir() and not looks_built(output):
         reason = f"Thư mục xuất “{output}” đã có tệp không do bantin dựng (không có index.html); bantin sẽ không xoá nó."
         hint = "Chọn một thư mục mới cho output, hoặc tự xoá thư mục này nếu chắc chắn không cần."
     if reason:
-        raise BuildError([Problem("site.toml", output_line(root), reason, hint)])
+        raise BuildError([Problem(flag, 0, reason, hint) if flag else Problem("site.toml", output_line(root), reason, hint)])
 
 
 def output_danger(output: Path, root: Path) -> str:

@@ -169,8 +169,25 @@ def test_the_command_line_output_option_is_checked_too(tmp_path: Path) -> None:
     root = site_with_neighbours(tmp_path)
     before = tree(tmp_path)
     result = run_build(root, "build", "--output", "content")
-    assert result.code == 1 and f"Thư mục xuất “{root}/content” nằm trong content/." in result.stderr
+    assert result.code == 1 and f"--output: Thư mục xuất “{root}/content” nằm trong content/." in result.stderr
+    assert "→ Dùng một thư mục riêng trong dự án, ví dụ: --output public" in result.stderr
+    assert "site.toml" not in result.stderr  # the editor typed it on the command line, not in site.toml
+    result = run_build(root, "build", "--output", "../ngoai")
+    assert result.code == 1 and "--output: Thư mục xuất “../ngoai” không được chứa “..”." in result.stderr
+    assert "site.toml" not in result.stderr
     assert tree(tmp_path) == before
+
+
+def test_a_bad_base_url_option_is_blamed_on_the_option(tmp_path: Path) -> None:
+    root = site_with_neighbours(tmp_path)
+    result = run_build(root, "build", "--base-url", "ban-tin/")
+    assert result.code == 1
+    assert "--base-url: base_url phải là một địa chỉ đầy đủ.\n    → Ví dụ: --base-url https://example.org/ban-tin/" in result.stderr
+    (root / "site.toml").write_text((root / "site.toml").read_text(encoding="utf-8").replace(
+        "base_url = ", 'base_url = "ban-tin/"\n# ', 1), encoding="utf-8")
+    result = run_build(root)
+    assert result.code == 1 and ': base_url phải là một địa chỉ đầy đủ.\n    → Ví dụ: base_url = "https://example.org/ban-tin/"' in result.stderr
+    assert "site.toml:" in result.stderr
 
 
 def test_a_build_writes_and_deletes_only_inside_its_output_folder(tmp_path: Path) -> None:
