@@ -42,7 +42,7 @@ UNSAFE_TAGS = {"script", "iframe", "object", "embed", "applet", "frame", "frames
 SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 UNSAFE_TAG = re.compile("<(?:" + "|".join(sorted(UNSAFE_TAGS)) + ")", re.I)
 HANDLER = re.compile(r"""[\s'"/]on""", re.I)  # HTML reads an attribute name only after a space, quote or slash
-ODD_VALUE = re.compile(r"""=\s*(?!["'](?:https?:|mailto:|tel:|bantin:|#))""")
+ODD_VALUE = re.compile(r"""=\s*(?!["'](?:#|(?:""" + "|".join(sorted(URL_SCHEMES)) + "):))")  # a value not opening with a fragment or allowed scheme
 
 
 @dataclass(frozen=True)
