@@ -16,6 +16,7 @@ from markdown.treeprocessors import Treeprocessor
 from slugify import slugify
 
 from .inline import quicken
+from .plain import PlainWriter
 from .problems import Problem
 
 LOCAL_SCHEME = "bantin:"
@@ -39,6 +40,8 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "back
 URL_ATTRIBUTE_NAMES = tuple(sorted(URL_ATTRIBUTES))
 UNSAFE_TAGS = {"script", "iframe", "object", "embed", "applet", "frame", "frameset", "style", "link", "meta", "base",
                "form", "input", "button", "textarea", "select", "svg", "math", "template", "noscript"}
+PLAIN_SCHEMES = {"", "http", "https", "mailto", "tel"}  # "" for a relative link
+PLAIN_URL = re.compile(r"[^\s&<>\"']+")  # printed as they are by both serialisers
 SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 UNSAFE_TAG = re.compile("<(?:" + "|".join(sorted(UNSAFE_TAGS)) + ")", re.I)
 HANDLER = re.compile(r"""[\s'"/]on""", re.I)  # HTML reads an attribute name only after a space, quote or slash
@@ -93,8 +96,7 @@ class BodyProcessor(Treeprocessor):
 
     def line_of(self, needle: str) -> int:
         """Find the file line where `needle` first appears in the body."""
-        index = self.body.find(needle)
-        return self.body_line + self.body.count("\n", 0, index) if index >= 0 else self.body_line
+        return line_in(self.body, self.body_line, needle)
 
     def check_image(self, image: etree.Element) -> None:
         """Require alt text on every content image."""
@@ -104,23 +106,36 @@ class BodyProcessor(Treeprocessor):
                 "Viết mô tả ngắn trong ngoặc vuông: ![Mô tả nội dung ảnh](anh.png)"))
 
     def localise(self, element: etree.Element, attribute: str, kind: str) -> None:
-        """Rewrite a relative URL to a `bantin:` reference, validating that it stays in content/."""
+        """Point a relative URL at its file through a `bantin:` reference."""
         url = element.get(attribute, "")
-        parts = urlsplit(url)
-        if not url or parts.scheme or parts.netloc or url.startswith("#"):
-            return
-        line = self.line_of(url)
-        if url.startswith("/"):
-            self.context.problems.append(Problem(self.source_path, line, f"Đường dẫn “{url}” bắt đầu bằng /.",
-                                                 "Viết đường dẫn tương đối tính từ tệp bài viết, ví dụ: ../xay-dung-dang/bai-khac.md"))
-            return
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(self.source_path), unquote(parts.path)))
-        if target.startswith("../") or target == "..":
-            self.context.problems.append(Problem(self.source_path, line, f"Đường dẫn “{url}” trỏ ra ngoài thư mục content/.",
-                                                 "Chép tệp vào trong content/ rồi trỏ tới nó."))
-            return
-        self.context.refs.append(LocalRef(target, line, kind))
-        element.set(attribute, LOCAL_SCHEME + target + (f"#{parts.fragment}" if parts.fragment else ""))
+        local = localise(url, kind, self.source_path, self.body, self.body_line, self.context)
+        if local != url:
+            element.set(attribute, local)
+
+
+def line_in(body: str, body_line: int, needle: str) -> int:
+    """Find the file line where `needle` first appears in a body that starts at `body_line`."""
+    index = body.find(needle)
+    return body_line + body.count("\n", 0, index) if index >= 0 else body_line
+
+
+def localise(url: str, kind: str, source_path: str, body: str, body_line: int, context: Rendered) -> str:
+    """Return a relative URL as a `bantin:` reference, noting it (or its problem) in `context`; others unchanged."""
+    parts = urlsplit(url)
+    if not url or parts.scheme or parts.netloc or url.startswith("#"):
+        return url
+    line = line_in(body, body_line, url)
+    if url.startswith("/"):
+        context.problems.append(Problem(source_path, line, f"Đường dẫn “{url}” bắt đầu bằng /.",
+                                        "Viết đường dẫn tương đối tính từ tệp bài viết, ví dụ: ../xay-dung-dang/bai-khac.md"))
+        return url
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(source_path), unquote(parts.path)))
+    if target.startswith("../") or target == "..":
+        context.problems.append(Problem(source_path, line, f"Đường dẫn “{url}” trỏ ra ngoài thư mục content/.",
+                                        "Chép tệp vào trong content/ rồi trỏ tới nó."))
+        return url
+    context.refs.append(LocalRef(target, line, kind))
+    return LOCAL_SCHEME + target + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def make_figures(root: etree.Element) -> None:
@@ -171,22 +186,49 @@ def first_paragraph_text(html: str) -> str:
     return " ".join(unescape(TAG.sub("", match.group(1))).split()) if match else ""
 
 
+def heading_slug(value: str, separator: str) -> str:
+    """Make a heading's id from its text (Vietnamese tones dropped, đ as d)."""
+    return slugify(value, separator=separator) or "muc"
+
+
 class Converter:
     """One reusable Markdown engine; reset between documents for speed."""
 
     def __init__(self, trust_html: bool) -> None:
         self.trust_html = trust_html
         self.md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={
-            "toc": {"slugify": lambda value, separator: slugify(value, separator=separator) or "muc", "permalink": False},
+            "toc": {"slugify": heading_slug, "permalink": False},
             "smarty": {"smart_angled_quotes": False},
             "footnotes": {"BACKLINK_TITLE": "Quay lại đoạn văn %d"},
         })
         self.processor = BodyProcessor(self.md)
         self.md.treeprocessors.register(self.processor, "bantin-body", 1)
         quicken(self.md)
+        self.plain = PlainWriter(heading_slug, INTERVIEWER_LABELS)
 
     def convert(self, body: str, source_path: str, body_line: int) -> Rendered:
-        """Convert one body to HTML, sanitising raw HTML unless the site trusts it."""
+        """Convert one body to safe HTML: directly when it is plain Markdown, else through Python-Markdown."""
+        return self.convert_plain(body, source_path, body_line) or self.convert_markdown(body, source_path, body_line)
+
+    def convert_plain(self, body: str, source_path: str, body_line: int) -> Rendered | None:
+        """Convert a body that uses only plain Markdown (see plain.py); None for any other."""
+        context = Rendered(html="", lead_text="", interview=False)
+
+        def href(url: str) -> str | None:
+            """Give a link's URL as the full engine and the sanitiser would leave it; None when unsure."""
+            if url.startswith("/") or url_scheme(url) not in PLAIN_SCHEMES:
+                return None
+            local = localise(url, "link", source_path, body, body_line, context)
+            return local if PLAIN_URL.fullmatch(local) and local.isprintable() else None
+        written = self.plain.write(body, href)
+        if written is None:
+            return None
+        context.html, context.interview = written
+        context.lead_text = first_paragraph_text(context.html)
+        return context
+
+    def convert_markdown(self, body: str, source_path: str, body_line: int) -> Rendered:
+        """Convert any body through Python-Markdown, sanitising raw HTML unless the site trusts it."""
         context = Rendered(html="", lead_text="", interview=False)
         self.processor.context, self.processor.source_path = context, source_path
         self.processor.body, self.processor.body_line = body, body_line
