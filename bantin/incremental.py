@@ -33,6 +33,7 @@ from .problems import BuildError, Problem
 from .render import make_environment, render_pages, standalone_pages, theme_dirs
 from .stamp import digest_of, engine_fingerprint
 from .workers import PARALLEL_THRESHOLD, Workers, chunked
+from .write import WriteReport, place
 
 PAGES_PER_TASK = 100
 SMALL_SITE_PARTS = frozenset({"config", "register", "preview", "built_at"})  # what a worker's skeleton site holds
@@ -135,7 +136,11 @@ def pack(task: object) -> bytes:
 
 def render_chunk(packed: bytes) -> tuple[dict[str, bytes], tuple[Problem, ...]]:
     """Render a batch of pages in a worker, reusing its environment while the context is the same."""
-    context, skeleton, pages = pickle.loads(packed)
+    return render_unpacked(*pickle.loads(packed))
+
+
+def render_unpacked(context: str, skeleton: Site, pages: list[Page]) -> tuple[dict[str, bytes], tuple[Problem, ...]]:
+    """Render a batch of pages with the worker's environment for this context."""
     env = _environments.get(context)
     if env is None:
         _environments.clear()
@@ -146,26 +151,53 @@ def render_chunk(packed: bytes) -> tuple[dict[str, bytes], tuple[Problem, ...]]:
         return {}, error.problems
 
 
-class Rendering(Mapping[str, bytes]):
-    """Pages rendered by the workers as the write stage reads them, so the whole site is never in memory at once.
+def render_and_place(packed: bytes) -> tuple[WriteReport, tuple[Problem, ...]]:
+    """Render a batch of pages in a worker and write them into the staging folder (see write.place)."""
+    context, skeleton, pages, staging, previous = pickle.loads(packed)
+    rendered, problems = render_unpacked(context, skeleton, pages)
+    return (WriteReport(0, 0), problems) if problems else (place(staging, previous, rendered, {}), ())
 
-    Batches are rendered in output-name order, which is the order the write stage reads
-    them in; a page is forgotten once a later one has been read. A page read out of that
-    order is simply rendered again here: slower, never wrong.
+
+class Rendering(Mapping[str, bytes]):
+    """Pages the workers render: written by the workers themselves, or read one by one (see __getitem__).
+
+    Writing where they are rendered spares the parent process receiving every page and making
+    every file, which would make it the slowest process of a large build.
     """
 
     def __init__(self, site: Site, pages: list[Page], context: RenderContext, workers: Workers) -> None:
-        self.site, self.context = site, context
+        self.site, self.context, self.workers = site, context, workers
         self.pages = {page.output: page for page in sorted(pages, key=lambda page: page.output)}
-        skeleton = replace(site, entries=(), pages=standalone_pages(site), feeds=(), assets=())
-        tasks = (pack((context.digest, skeleton, chunk)) for chunk in chunked(list(self.pages.values()), PAGES_PER_TASK))
-        self.results: Iterator[tuple[dict[str, bytes], tuple[Problem, ...]]] | None = workers.stream(render_chunk, tasks)
+        self.skeleton = replace(site, entries=(), pages=standalone_pages(site), feeds=(), assets=())
+        self.results: Iterator[tuple[dict[str, bytes], tuple[Problem, ...]]] | None = None
         self.ready: OrderedDict[str, bytes] = OrderedDict()
         self.env: jinja2.Environment | None = None
 
+    def chunks(self) -> Iterator[list[Page]]:
+        """Split the pages, in output-name order, into one batch per task."""
+        return iter(chunked(list(self.pages.values()), PAGES_PER_TASK))
+
+    def write_into(self, staging: Path, previous: Path) -> WriteReport:
+        """Have the workers render every page and write it into the staging folder; return once all are done."""
+        tasks = (pack((self.context.digest, self.skeleton, chunk, staging, previous)) for chunk in self.chunks())
+        written, unchanged, problems = 0, 0, ()
+        try:
+            for report, found in self.workers.stream(render_and_place, tasks):
+                written, unchanged, problems = written + report.written, unchanged + report.unchanged, problems or found
+        except BaseException:
+            self.workers.terminate()  # so that no worker still writes while the unfinished staging folder is removed
+            raise
+        if problems:
+            raise BuildError(problems)
+        return WriteReport(written, unchanged)
+
     def __getitem__(self, name: str) -> bytes:
+        """Return a page's bytes; pages read in output-name order are rendered ahead by the workers, others here."""
         if name not in self.pages:
             raise KeyError(name)
+        if self.results is None and not self.ready:
+            tasks = (pack((self.context.digest, self.skeleton, chunk)) for chunk in self.chunks())
+            self.results = self.workers.stream(render_chunk, tasks)
         while self.ready and next(iter(self.ready)) < name:
             self.ready.popitem(last=False)
         while name not in self.ready and self.results is not None:

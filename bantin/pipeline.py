@@ -73,8 +73,9 @@ def build(request: BuildRequest) -> BuildResult:
         copies = {asset.output: Path(asset.source) for asset in site.assets} | theme_static(config)
         kept = {name: file for name, file in kept.items() if name not in copies}
         pages = render_lazily(site, [p for p in site.pages if p.output not in kept], context, workers)
-        files = ChainMap(render_feeds(site), pages)
-        report = write_site(config.output, files, copies | kept, config.root / ".bantin" / "spare" if folder else None)
+        feeds = render_feeds(site)
+        report = write_site(config.output, feeds, copies | kept, config.root / ".bantin" / "spare" if folder else None, pages)
+        files = ChainMap(feeds, pages)
     copies |= kept
     memo.save(context, config.output, digests)
     if inputs:

@@ -44,7 +44,7 @@ def make_environment(site: Site) -> jinja2.Environment:
     folders = [str(d / "templates") for d in theme_dirs(site.config.root, site.config.theme)]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, auto_reload=False)  # each environment serves one theme digest
     base_path = site.config.base_path
     base_url = site.config.base_url.rstrip("/") + "/"
     env.globals.update(site=site, config=site.config, preview=site.preview, standalone_pages=standalone_pages(site))

@@ -14,8 +14,10 @@ import ctypes
 import os
 import re
 import shutil
+from collections import ChainMap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping, Protocol, runtime_checkable
 
 from .problems import BuildError, Problem
 
@@ -78,7 +80,7 @@ def output_line(root: Path) -> int:
     return next((n for n, line in enumerate(lines, start=1) if re.match(r"\s*output\s*=", line)), 0)
 
 
-def check_names(output: Path, files: dict[str, bytes], copies: dict[str, Path]) -> None:
+def check_names(output: Path, files: Mapping[str, bytes], copies: dict[str, Path]) -> None:
     """Refuse output names that would leave the folder, or need one path as both a file and a folder."""
     names = set(files) | set(copies)
     problems = []
@@ -104,14 +106,24 @@ def shown(file: Path, base: Path) -> str:
     return file.relative_to(base).as_posix() if file.is_relative_to(base) else str(file)
 
 
-def write_site(output: Path, files: dict[str, bytes], copies: dict[str, Path], spare: Path | None = None) -> WriteReport:
-    """Write a complete site into a staging folder beside `output`, then swap it in atomically.
+@runtime_checkable
+class WritesItself(Protocol):
+    """Pages that write themselves into the staging folder (rendered and written by the worker processes)."""
+
+    def write_into(self, staging: Path, previous: Path) -> WriteReport:
+        """Write every page into `staging` as `place` does; return once all are written."""
+
+
+def write_site(output: Path, files: Mapping[str, bytes], copies: dict[str, Path], spare: Path | None = None,
+               pages: Mapping[str, bytes] | None = None) -> WriteReport:
+    """Write a complete site (files, copies and pages) into a staging folder beside `output`, then swap it in atomically.
 
     With a `spare` folder (in .bantin/), the site replaced is kept there and recycled as the next
     staging folder: deleting thousands of folders costs more than writing the site (several ms
     each on disks with online discard), and a 10,000-article site has 10,000 of them.
     """
-    check_names(output, files, copies)
+    pages = {} if pages is None else pages
+    check_names(output, ChainMap(files, pages), copies)
     remove_stale_staging(output)
     staging = output.parent / f".{output.name}.staging-{os.getpid()}"
     if staging.is_dir() and not staging.is_symlink():
@@ -119,7 +131,7 @@ def write_site(output: Path, files: dict[str, bytes], copies: dict[str, Path], s
     recycle(spare, staging)
     staging.mkdir(parents=True, exist_ok=True)
     try:
-        report = fill(staging, output, files, copies)
+        report = fill(staging, output, files, copies, pages)
         swap(staging, output)
         keep_spare(staging, spare)
     finally:
@@ -147,13 +159,20 @@ def keep_spare(staging: Path, spare: Path | None) -> None:
             pass  # a spare is there already, or it is on another disk: the old site is deleted instead
 
 
-def fill(staging: Path, previous: Path, files: dict[str, bytes], copies: dict[str, Path]) -> WriteReport:
-    """Write every file; keep a recycled file or link the previous build's file when its bytes are the same."""
+def fill(staging: Path, previous: Path, files: Mapping[str, bytes], copies: dict[str, Path],
+         pages: Mapping[str, bytes]) -> WriteReport:
+    """Write every file into a (possibly recycled) staging folder; pages that can write themselves do."""
+    prune(staging, set(files) | set(copies) | set(pages))
+    reports = [place(staging, previous, files, copies)]
+    reports.append(pages.write_into(staging, previous) if isinstance(pages, WritesItself) else place(staging, previous, pages, {}))
+    return WriteReport(sum(r.written for r in reports), sum(r.unchanged for r in reports))
+
+
+def place(staging: Path, previous: Path, files: Mapping[str, bytes], copies: dict[str, Path]) -> WriteReport:
+    """Write files and copies into staging; keep a recycled file or link the previous build's file when its bytes are the same."""
     unchanged = 0
-    names = set(files) | set(copies)
-    prune(staging, names)
     made: set[Path] = set()
-    for name in sorted(names):
+    for name in sorted(set(files) | set(copies)):
         target, old = staging / name, previous / name
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -6,10 +6,13 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from bantin.config import load_config
 from bantin.discover import discover
 from bantin.parse import ParseCache, parse_all
 from bantin.pipeline import BuildRequest, build
+from bantin.problems import BuildError
 from bantin.render import DEFAULT_THEME
 from bantin.session import PreviewSession
 from sitekit import SITE_TOML, article, make_site, snapshot
@@ -134,3 +137,22 @@ def test_many_articles_are_parsed_and_rendered_in_workers_exactly_as_in_one_proc
     shutil.rmtree(root / "public")
     build(BuildRequest(root, jobs=2))  # every page again, from the cache, across the workers
     assert snapshot(root / "public") == snapshot(one / "public")
+
+
+def test_a_template_error_met_in_a_worker_stops_the_build_and_keeps_the_old_site_whole(tmp_path: Path) -> None:
+    files = {f"content/tin-tuc/bai-{n}.md": article(f"Bài thứ {n}", f"{1 + n % 28:02d}/{1 + n % 12:02d}/{2015 + n % 8} 08:00",
+                                                    body=f"Đoạn **{n}** có [liên kết](https://example.org/{n}).")
+             for n in range(230)}
+    root = make_site(tmp_path / "site", files)
+    build(BuildRequest(root, jobs=2))
+    before = snapshot(root / "public")
+    template = (DEFAULT_THEME / "templates" / "article.html").read_text(encoding="utf-8")
+    trap = "{% block main %}{% if page.title == 'Bài thứ 117' %}{{ page.no_such_field }}{% endif %}"
+    (root / "theme" / "templates").mkdir(parents=True)
+    (root / "theme" / "templates" / "article.html").write_text(template.replace("{% block main %}", trap, 1), encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build(BuildRequest(root, jobs=2))
+    [problem] = caught.value.problems
+    assert problem.path == "theme/templates/article.html" and "no_such_field" in problem.message
+    assert snapshot(root / "public") == before
+    assert [p.name for p in root.iterdir() if "staging" in p.name] == []
