@@ -170,6 +170,7 @@ class Rendering(Mapping[str, bytes]):
         self.pages = {page.output: page for page in sorted(pages, key=lambda page: page.output)}
         self.skeleton = replace(site, entries=(), pages=standalone_pages(site), feeds=(), assets=())
         self.results: Iterator[tuple[dict[str, bytes], tuple[Problem, ...]]] | None = None
+        self.started = False
         self.ready: OrderedDict[str, bytes] = OrderedDict()
         self.env: jinja2.Environment | None = None
 
@@ -195,7 +196,8 @@ class Rendering(Mapping[str, bytes]):
         """Return a page's bytes; pages read in output-name order are rendered ahead by the workers, others here."""
         if name not in self.pages:
             raise KeyError(name)
-        if self.results is None and not self.ready:
+        if not self.started:
+            self.started = True
             tasks = (pack((self.context.digest, self.skeleton, chunk)) for chunk in self.chunks())
             self.results = self.workers.stream(render_chunk, tasks)
         while self.ready and next(iter(self.ready)) < name:

@@ -36,11 +36,11 @@ ALLOWED_ATTRIBUTES = {
 FIRST_PARAGRAPH = re.compile(r"<p(?: [^>]*)?>(.*?)</p>", re.S)
 TAG = re.compile(r"<[^>]+>")
 URL_SCHEMES = {"http", "https", "mailto", "tel", "bantin"}
+PLAIN_SCHEMES = URL_SCHEMES - {LOCAL_SCHEME.rstrip(":")} | {""}  # what editors link to; "" for a relative link
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background", "xlink:href", "cite", "srcset"}
 URL_ATTRIBUTE_NAMES = tuple(sorted(URL_ATTRIBUTES))
 UNSAFE_TAGS = {"script", "iframe", "object", "embed", "applet", "frame", "frameset", "style", "link", "meta", "base",
                "form", "input", "button", "textarea", "select", "svg", "math", "template", "noscript"}
-PLAIN_SCHEMES = {"", "http", "https", "mailto", "tel"}  # "" for a relative link
 PLAIN_URL = re.compile(r"[^\s&<>\"']+")  # printed as they are by both serialisers
 SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 UNSAFE_TAG = re.compile("<(?:" + "|".join(sorted(UNSAFE_TAGS)) + ")", re.I)
