@@ -9,7 +9,7 @@ from .config import Config
 from .content import Article
 from .directives import Register
 from .discover import SourceFile
-from .links import LOCAL, Targets, attachment_links, lead_picture, resolve_body
+from .links import Targets, attachment_links, lead_picture, local_references, resolve_body
 from .model import Asset, Entry, Site, Teaser
 from .neighbours import link_neighbours
 from .pages import Index, Keys, PagesMemo, article_page, build_feeds, build_pages
@@ -256,7 +256,7 @@ def referenced_files(article: Article) -> tuple[str, ...]:
     """List the content paths an article's entry depends on: its links, images and attachments."""
     files = [ref.target for ref in article.refs] + [a.path for a in article.attachments]
     files += [article.image] if article.image else []
-    files += [m.group(2) for m in LOCAL.finditer(article.body_html)] if "bantin:" in article.body_html else []
+    files += local_references(article.body_html)
     return tuple(files)
 
 

@@ -82,6 +82,17 @@ class ParseCache:
             self.disable()
         return found
 
+    def holds_results(self) -> bool:
+        """Tell whether any result could be found here: a first build need not read and hash every file up front."""
+        if self.memory:
+            return True
+        database = self.database()
+        try:
+            return database is not None and database.execute("SELECT 1 FROM parsed LIMIT 1").fetchone() is not None
+        except sqlite3.Error:
+            self.disable()
+            return False
+
     def put(self, key: str, parsed: Parsed, data: bytes | None = None) -> None:
         """Store a result (already pickled as `data`, when a worker did it); written by `flush`."""
         self.memory[key] = parsed

@@ -47,13 +47,13 @@ def make_datetime(year: int, month: int, day: int, hour: int, minute: int, tz: Z
 
 def long_vietnamese(moment: datetime) -> str:
     """Format as "Thứ Ba, 30/12/2014, 07:42", leaving out a midnight time that was never written."""
-    day = f"{WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y}"
-    return day if (moment.hour, moment.minute) == (0, 0) else f"{day}, {moment:%H:%M}"
+    day = f"{WEEKDAYS[moment.weekday()]}, {short_vietnamese(moment)}"
+    return day if (moment.hour, moment.minute) == (0, 0) else f"{day}, {moment.hour:02d}:{moment.minute:02d}"
 
 
 def short_vietnamese(moment: datetime) -> str:
     """Format as "30/12/2014"."""
-    return f"{moment:%d/%m/%Y}"
+    return f"{moment.day:02d}/{moment.month:02d}/{moment.year}"  # strftime costs ten times as much
 
 
 def rfc3339(moment: datetime) -> str:

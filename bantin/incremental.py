@@ -15,6 +15,7 @@ write stage links the old file into the new output, like any unchanged copy.
 
 from __future__ import annotations
 
+import copyreg
 import io
 import os
 import pickle
@@ -22,13 +23,14 @@ import stat
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 import jinja2
 from jinja2 import meta, nodes
 
+from .content import Article
 from .digest import Digester
-from .model import Page, Site
+from .model import Entry, Page, Site
 from .problems import BuildError, Problem
 from .render import make_environment, render_pages, standalone_pages, theme_dirs
 from .stamp import digest_of, engine_fingerprint
@@ -97,26 +99,22 @@ class Utf8(bytes):
     """A long text on its way to a worker, as UTF-8."""
 
 
+def with_texts_as_bytes(obj: object) -> tuple[Callable[..., object], tuple[type, dict[str, object]]]:
+    """Reduce a dataclass instance for pickling, with its long texts as UTF-8 bytes."""
+    state = {name: Utf8(value.encode("utf-8", "surrogatepass")) if type(value) is str and len(value) > 200 else value
+             for name, value in obj.__dict__.items()}
+    return restore, (type(obj), state)
+
+
 class TaskPickler(pickle.Pickler):
-    """Pickle pages for a worker, sending long texts as UTF-8 bytes.
+    """Pickle pages for a worker, sending the texts of articles as UTF-8 bytes.
 
     Pickling a str makes CPython keep a UTF-8 copy inside that str for as long as it lives:
-    for every article body of a 10,000-article site, about 90 MB kept in the parent.
+    for every article body of a 10,000-article site, about 90 MB kept in the parent. Only
+    articles and entries carry such texts, so only they take this slower, Python-level path.
     """
 
-    layouts: dict[type, bool] = {}
-
-    def reducer_override(self, obj: object) -> object:
-        """Send a model dataclass with its long texts as UTF-8 bytes; leave every other object to pickle."""
-        kind = type(obj)
-        plain = self.layouts.get(kind)
-        if plain is None:
-            plain = self.layouts[kind] = not hasattr(kind, "__dataclass_fields__") or hasattr(kind, "__slots__")
-        if plain:
-            return NotImplemented
-        state = {name: Utf8(value.encode("utf-8", "surrogatepass")) if type(value) is str and len(value) > 200 else value
-                 for name, value in obj.__dict__.items()}
-        return restore, (kind, state)
+    dispatch_table = copyreg.dispatch_table | {Article: with_texts_as_bytes, Entry: with_texts_as_bytes}
 
 
 def restore(kind: type, state: dict[str, object]) -> object:

@@ -92,9 +92,12 @@ def parse_job_pickled(job: Job) -> tuple[str, bytes]:
 def current_keys(sources: list[tuple[str, SourceFile]], cache: ParseCache, salt: str) -> tuple[dict[str, str], list[int]]:
     """Find each file's key: the same record as last time, else the stat index, else read and hash the file.
 
-    Also return the positions of the files whose key did not come from last time's record.
+    Also return the positions of the files whose key did not come from last time's record. A key
+    is "" when it cannot be known without parsing: the file vanished, or the cache is empty and
+    the worker that parses the file will hash it.
     """
     keys, fresh = {}, []
+    worth_hashing = cache.holds_results()
     for position, (kind, source) in enumerate(sources):
         last = cache.last.get(source.path)
         if last is not None and last[0] is source and last[1] == salt:
@@ -102,7 +105,7 @@ def current_keys(sources: list[tuple[str, SourceFile]], cache: ParseCache, salt:
             continue
         key = cache.known(source.path, kind, source.size, source.mtime_ns, salt)
         if key is None:
-            data = read_source(str(source.file))
+            data = read_source(str(source.file)) if worth_hashing else None
             key = job_key(salt, kind, source.path, data) if data is not None else ""
         keys[source.path] = key
         fresh.append(position)
