@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bantin.content import parse_article
-from bantin.dates import DateError, long_vietnamese, parse_date
+from bantin.dates import WEEKDAYS, DateError, long_vietnamese, parse_date, short_vietnamese
 from bantin.markup import Converter
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -24,6 +24,14 @@ def test_editor_date_format_is_read_in_the_site_time_zone() -> None:
     moment = parse_date("30/12/2014 07:42", TZ)
     assert moment == datetime(2014, 12, 30, 7, 42, tzinfo=TZ)
     assert long_vietnamese(moment) == "Thứ Ba, 30/12/2014, 07:42"
+
+
+@pytest.mark.parametrize("moment", [datetime(2014, 12, 30, 7, 42, tzinfo=TZ), datetime(2021, 1, 3, tzinfo=TZ),
+                                    datetime(2006, 5, 7, 0, 5, tzinfo=TZ), datetime(999, 10, 1, 23, 0, tzinfo=TZ)])
+def test_dates_are_shown_as_strftime_would_show_them(moment: datetime) -> None:
+    assert short_vietnamese(moment) == moment.strftime("%d/%m/%Y")
+    time = "" if (moment.hour, moment.minute) == (0, 0) else moment.strftime(", %H:%M")
+    assert long_vietnamese(moment) == f"{WEEKDAYS[moment.weekday()]}, {moment.strftime('%d/%m/%Y')}{time}"
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -8,17 +8,23 @@ for speed; a few examples also go through the command line as an editor would ru
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import unicodedata
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bantin.content import parse_article
+from bantin.links import Targets, local_references, resolve_body
+from bantin.markup import Converter
 from bantin.pipeline import BuildRequest, build
 from bantin.problems import BuildError
 from sitekit import article, make_site, run_build, snapshot
@@ -196,3 +202,23 @@ def test_the_command_line_never_shows_a_traceback(base: Base, new: dict[str, byt
         if result.code == 1:
             assert snapshot(root / "public") == base.output
             assert result.stderr.rstrip().endswith("Trang cũ (nếu có) được giữ nguyên.")
+
+
+REFERENCE = re.compile(r'(src|href)="bantin:([^"#]*)(#[^"]*)?"')  # the plain statement of what a local reference is
+html_bits = st.lists(st.sampled_from(['src', 'href', 'data-src', '="', 'bantin:', 'tin-tuc/khac.md', '"', '#', 'đ', ' ', '=', 'h', 's', '>']),
+                     max_size=20).map("".join)
+
+
+ARTICLE = parse_article("---\ntitle: Bài\ndate: 30/12/2014\n---\n\nNội dung.\n", "tin-tuc/bai.md",
+                        ZoneInfo("Asia/Ho_Chi_Minh"), Converter(trust_html=False)).article
+
+
+@settings(max_examples=3000, deadline=None)
+@given(html=html_bits)
+@example(html='title="bantin: src="bantin:tin-tuc/khac.md#a"')  # a match that is no reference overlaps one that is
+def test_local_references_are_found_and_replaced_exactly_as_the_plain_pattern_would(html: str) -> None:
+    assert local_references(html) == [m[2] for m in REFERENCE.finditer(html)]
+    targets = Targets({"tin-tuc/khac.md": "/tin-tuc/khac/"}, {}, frozenset(), "/ban-tin/")
+    html = html.replace("<img ", "<i ")  # images take their own, earlier step
+    expected = REFERENCE.sub(lambda m: f'{m[1]}="{targets.public(m[2])}{m[3] or ""}"', html)
+    assert resolve_body(replace(ARTICLE, body_html=html), targets, []) == expected

@@ -93,6 +93,21 @@ def test_undefined_attribute_in_a_partial_names_the_partial(tmp_path: Path) -> N
                         r"“bantin\.model\.Teaser object” không có thuộc tính “luot_xem” \(.*\)", first), first
 
 
+def test_a_site_teaser_partial_renders_every_teaser_with_the_options_of_where_it_is_shown(tmp_path: Path) -> None:
+    partial = ('<li class="rieng">{{ teaser.title }} level={{ level }} picture={{ show_picture }}'
+               ' section={{ show_section }} summary={{ show_summary }}</li>\n')
+    files = {**site_files(**{"theme/templates/_teaser.html": partial}),
+             "content/tin-tuc/2020-01-03-bai-hai.md": article("Bài hai", date="03/01/2020 08:00")}
+    root = make_site(tmp_path, files)
+    result = run_build(root)
+    assert result.code == 0, result.stderr
+    shown = '<li class="rieng">Bài một level={} picture={} section={} summary={}</li>'
+    assert shown.format(3, False, False, False) in read(root, "tin-tuc/bai-hai/index.html")  # "others" in its section
+    assert shown.format(2, True, True, True) in read(root, "tin-tuc/index.html")  # the section's listing
+    home = read(root, "index.html")
+    assert shown.format(3, False, True, True) in home and shown.format(3, False, False, False) in home
+
+
 def test_template_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
     broken = '{% extends "base.html" %}\n{% block main %}\n{% if data %}\n<p>x</p>\n{% endblock %}\n'
     root = make_site(tmp_path, site_files(**{"giao-dien/templates/page.html": broken}), site_toml=themed_toml("giao-dien"))
