@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import unicodedata
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
+from typing import Iterator
 
 from .problems import Problem
 
@@ -52,26 +54,40 @@ def discover(content_dir: Path, project_root: Path) -> Sources:
     """List the content folder, refusing links that leave the project, unreadable names and oversized files."""
     found: dict[str, list[SourceFile]] = {"articles": [], "pages": [], "assets": [], "register": []}
     problems: list[Problem] = []
-    root = project_root.resolve()
-    for folder, dirs, files in os.walk(content_dir, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not is_ignored(d) and acceptable(Path(folder, d), root, content_dir, problems))
-        for name in sorted(files):
-            file = Path(folder, name)
-            if is_ignored(name) or not acceptable(file, root, content_dir, problems):
-                continue
-            source = describe(file, content_dir)
-            role = classify(source.path)
-            if problem := check_size(source, role):
-                problems.append(problem)
-            else:
-                found[role].append(source)
+    for entry, relative in walk(content_dir, project_root.resolve(), problems):
+        stat = entry.stat()
+        source = SourceFile(unicodedata.normalize("NFC", relative), Path(entry.path), stat.st_size, stat.st_mtime_ns)
+        role = classify(source.path)
+        if problem := check_size(source, role):
+            problems.append(problem)
+        else:
+            found[role].append(source)
     register = found["register"][0] if found["register"] else None
     return Sources(tuple(found["articles"]), tuple(found["pages"]), tuple(found["assets"]), register, tuple(problems))
 
 
-def acceptable(path: Path, root: Path, content_dir: Path, problems: list[Problem]) -> bool:
+def walk(content_dir: Path, root: Path, problems: list[Problem]) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """Yield each acceptable file with its content-relative path: a folder's files by name, then its folders by name."""
+    pending = [("", str(content_dir))]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=attrgetter("name"))
+        except OSError:
+            continue
+        folders = []
+        for entry in entries:
+            if is_ignored(entry.name) or not acceptable(entry, prefix + entry.name, root, problems):
+                continue
+            if not entry.is_dir():
+                yield entry, prefix + entry.name
+            elif not entry.is_symlink():  # a linked folder is not followed
+                folders.append((prefix + entry.name + "/", entry.path))
+        pending += reversed(folders)
+
+
+def acceptable(entry: os.DirEntry[str], rel: str, root: Path, problems: list[Problem]) -> bool:
     """Accept a path unless its name is not UTF-8 or it is a link that leaves the project."""
-    rel = path.relative_to(content_dir).as_posix()
     try:
         rel.encode("utf-8")
     except UnicodeEncodeError:
@@ -79,22 +95,15 @@ def acceptable(path: Path, root: Path, content_dir: Path, problems: list[Problem
         problems.append(Problem(f"content/{shown}", 1, "Tên tệp không phải chữ UTF-8 (có lẽ tệp được giải nén từ tệp ZIP tạo trên Windows).",
                                 "Đổi tên tệp, gõ lại tên bằng bộ gõ Unicode."))
         return False
-    if not path.is_symlink():
+    if not entry.is_symlink():
         return True
-    target = Path(os.path.realpath(path))  # unlike Path.resolve, never raises on a loop of links
+    target = Path(os.path.realpath(entry.path))  # unlike Path.resolve, never raises on a loop of links
     if target.exists() and target.is_relative_to(root):
         return True
     where = "tới tệp không tồn tại" if not target.exists() else "ra ngoài dự án"
     problems.append(Problem(f"content/{unicodedata.normalize('NFC', rel)}", 1, f"Liên kết tượng trưng (symlink) trỏ {where}.",
                             "Chép tệp thật vào content/ thay cho liên kết."))
     return False
-
-
-def describe(file: Path, content_dir: Path) -> SourceFile:
-    """Record a file's content-relative path (in NFC, as editors type it), size and modification time."""
-    stat = file.stat()
-    path = unicodedata.normalize("NFC", file.relative_to(content_dir).as_posix())
-    return SourceFile(path, file, stat.st_size, stat.st_mtime_ns)
 
 
 def classify(path: str) -> str:

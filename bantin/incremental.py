@@ -21,6 +21,7 @@ import os
 import pickle
 import stat
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
@@ -239,6 +240,27 @@ def page_digests(site: Site, parsed: dict[int, tuple[object, str]]) -> dict[str,
         return None
 
 
+class PageDigests:
+    """Every page's digest (see page_digests), now, or in a thread while the workers render.
+
+    A first build, or one after a theme change, keeps no page, so it needs the digests only to
+    remember them at the end: working them out meanwhile takes them off the build's critical path.
+    The thread is started only once the workers exist, so no process is forked while it runs.
+    """
+
+    def __init__(self, site: Site, parsed: dict[int, tuple[object, str]], meanwhile: bool) -> None:
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="digests") if meanwhile else None
+        self.pending = self.pool.submit(page_digests, site, parsed) if self.pool else None
+        self.value = None if self.pool else page_digests(site, parsed)
+
+    def result(self) -> dict[str, bytes] | None:
+        """Return the digests, waiting for the thread if need be; None when some page cannot be digested."""
+        if self.pending is not None:
+            self.value, self.pending = self.pending.result(), None
+            self.pool.shutdown()
+        return self.value
+
+
 class RenderMemo:
     """Which page each output file was rendered from, and how the file looked when written."""
 
@@ -250,23 +272,28 @@ class RenderMemo:
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
             pass
 
-    def kept(self, context: RenderContext, output: Path, digests: dict[str, bytes] | None) -> dict[str, Path]:
+    def matches(self, context: RenderContext) -> bool:
+        """Tell whether the last build rendered with this context, so that some of its pages may be kept."""
+        return self.file is not None and not context.uses_site and context.digest == self.context
+
+    def kept(self, context: RenderContext, output: Path, digests: PageDigests | None) -> dict[str, Path]:
         """Return the output files that already hold what their page would render to now."""
-        if self.file is None or digests is None or context.uses_site or context.digest != self.context:
+        if digests is None or not self.matches(context) or (known := digests.result()) is None:
             return {}
         found = {}
-        for name, digest in digests.items():
+        for name, digest in known.items():
             old = self.pages.get(name)
             if old is not None and old[0] == digest and file_state(output / name) == old[1:]:
                 found[name] = output / name
         return found
 
-    def save(self, context: RenderContext, output: Path, digests: dict[str, bytes] | None) -> None:
+    def save(self, context: RenderContext, output: Path, digests: PageDigests | None) -> None:
         """Remember what the build just wrote; a memo that cannot be written only costs speed."""
         if self.file is None:
             return
-        pages = {} if digests is None or context.uses_site else {
-            name: (digest, *state) for name, digest in digests.items() if (state := file_state(output / name))}
+        known = digests.result() if digests is not None and not context.uses_site else None
+        pages = {} if known is None else {
+            name: (digest, *state) for name, digest in known.items() if (state := file_state(output / name))}
         try:
             temporary = self.file.with_name(f"{MEMO_FILE}.{os.getpid()}.tmp")
             temporary.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from .directives import Register, load_register
 from .discover import Sources, discover, is_ignored
 from .feeds import render_feeds
 from .model import Site
-from .incremental import RenderMemo, page_digests, render_context, render_lazily
+from .incremental import PageDigests, RenderMemo, render_context, render_lazily
 from .parse import ParseCache, ParseResult, parse_all
 from .problems import BuildError, Problem, errors_only
 from .render import render_pages, theme_dirs
@@ -68,7 +68,8 @@ def build(request: BuildRequest) -> BuildResult:
     with Workers(request.jobs) as workers:
         site, warnings, parsed = load_everything(config, request, ParseCache(folder), workers)
         context, memo = render_context(site), RenderMemo(folder)
-        digests = page_digests(site, parsed_identities(parsed)) if folder else None
+        meanwhile = workers.running and not memo.matches(context)
+        digests = PageDigests(site, parsed_identities(parsed), meanwhile) if folder else None
         kept = memo.kept(context, config.output, digests)
         copies = {asset.output: Path(asset.source) for asset in site.assets} | theme_static(config)
         kept = {name: file for name, file in kept.items() if name not in copies}

@@ -32,6 +32,11 @@ class Workers:
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
         return self
 
+    @property
+    def running(self) -> bool:
+        """Tell whether the worker processes exist."""
+        return self.pool is not None
+
     def map(self, function: Callable[[T], R], items: Sequence[T], chunk: int = 0) -> Iterator[R]:
         """Apply `function` to every item, in order, across the workers (in this process when there are none)."""
         self.start()

@@ -19,6 +19,7 @@ import pytest
 
 from bantin.pipeline import BuildRequest, build
 from bantin.render import DEFAULT_THEME
+from bantin.stamp import output_listing, scan
 from bantin.session import PreviewSession
 from sitekit import SITE_TOML, article, make_site, run_build, snapshot
 
@@ -261,3 +262,15 @@ def test_a_new_preview_session_removes_pages_an_earlier_one_left(tmp_path: Path)
     PreviewSession(BuildRequest(root=root, jobs=1), preview).rebuild()
     assert not (preview / "tin-tuc/bai-b/index.html").exists()
     assert (preview / "tin-tuc/bai-a/index.html").exists()
+
+
+def test_the_output_listing_names_what_a_full_scan_finds_in_the_same_order(tmp_path: Path) -> None:
+    output = tmp_path / "public"
+    for name in ("index.html", "tin-tuc/bai/index.html", "tin-tuc/index.html", "static/a.css", "z/y/x.txt"):
+        (output / name).parent.mkdir(parents=True, exist_ok=True)
+        (output / name).write_text(name)
+    (output / "lien-ket").symlink_to(output / "tin-tuc")
+    (output / "gay").symlink_to(tmp_path / "khong-co")
+    listing = output_listing(output)
+    assert listing == ("", *(entry[0] for entry in scan(output)))
+    assert "lien-ket/bai/index.html" in listing and "gay" in listing and "z/y/" in listing
