@@ -173,13 +173,14 @@ class Rendering(Mapping[str, bytes]):
         self.ready: OrderedDict[str, bytes] = OrderedDict()
         self.env: jinja2.Environment | None = None
 
-    def chunks(self) -> Iterator[list[Page]]:
-        """Split the pages, in output-name order, into one batch per task."""
-        return iter(chunked(list(self.pages.values()), PAGES_PER_TASK))
+    def chunks(self, pages: list[Page]) -> Iterator[list[Page]]:
+        """Split the pages into one batch per task."""
+        return iter(chunked(pages, PAGES_PER_TASK))
 
     def write_into(self, staging: Path, previous: Path) -> WriteReport:
         """Have the workers render every page and write it into the staging folder; return once all are done."""
-        tasks = (pack((self.context.digest, self.skeleton, chunk, staging, previous)) for chunk in self.chunks())
+        pages = sorted(self.pages.values(), key=neighbourhood)
+        tasks = (pack((self.context.digest, self.skeleton, chunk, staging, previous)) for chunk in self.chunks(pages))
         written, unchanged, problems = 0, 0, ()
         try:
             for report, found in self.workers.stream(render_and_place, tasks):
@@ -197,7 +198,7 @@ class Rendering(Mapping[str, bytes]):
             raise KeyError(name)
         if not self.started:
             self.started = True
-            tasks = (pack((self.context.digest, self.skeleton, chunk)) for chunk in self.chunks())
+            tasks = (pack((self.context.digest, self.skeleton, chunk)) for chunk in self.chunks(list(self.pages.values())))
             self.results = self.workers.stream(render_chunk, tasks)
         while self.ready and next(iter(self.ready)) < name:
             self.ready.popitem(last=False)
@@ -222,6 +223,11 @@ class Rendering(Mapping[str, bytes]):
 
     def __len__(self) -> int:
         return len(self.pages)
+
+
+def neighbourhood(page: Page) -> tuple[str, str, str, str]:
+    """Order pages so that those showing the same teasers come together: by kind, section and date."""
+    return page.template, page.url.split("/", 2)[1], str(page.date or ""), page.output
 
 
 def render_lazily(site: Site, pages: list[Page], context: RenderContext, workers: Workers | None) -> Mapping[str, bytes]:
