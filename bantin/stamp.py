@@ -21,7 +21,7 @@ from datetime import datetime
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from . import __version__
 from .problems import Problem
@@ -57,6 +57,19 @@ def scan(top: Path, ignored: Callable[[str], bool] = lambda name: False) -> list
     never reads (editor swap files) are left out, so an open editor does not defeat the stamp.
     """
     found: list[tuple[str, int, int, int]] = []
+    for name, entry in entries_under(top, ignored):
+        try:
+            info = entry.stat()
+        except OSError:
+            found.append((name, -1, -1, 0))  # a dangling link: its mere presence is the state
+            continue
+        kind = (2 if entry.is_symlink() else 0) | (1 if entry.is_dir() else 0)
+        found.append((name + "/", 0, 0, kind) if kind & 1 else (name, info.st_size, info.st_mtime_ns, kind))
+    return found
+
+
+def entries_under(top: Path, ignored: Callable[[str], bool] = lambda name: False) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Yield every entry under `top` but the `ignored`, with its name relative to `top`, each folder's by name."""
     pending = [("", str(top))]
     while pending:
         prefix, folder = pending.pop()
@@ -67,19 +80,9 @@ def scan(top: Path, ignored: Callable[[str], bool] = lambda name: False) -> list
         for entry in entries:
             if ignored(entry.name):
                 continue
-            name = prefix + entry.name
-            try:
-                info = entry.stat()
-            except OSError:
-                found.append((name, -1, -1, 0))  # a dangling link: its mere presence is the state
-                continue
-            kind = (2 if entry.is_symlink() else 0) | (1 if entry.is_dir() else 0)
-            if kind & 1:
-                found.append((name + "/", 0, 0, kind))
-                pending.append((name + "/", entry.path))
-            else:
-                found.append((name, info.st_size, info.st_mtime_ns, kind))
-    return found
+            yield prefix + entry.name, entry
+            if entry.is_dir():
+                pending.append((prefix + entry.name + "/", entry.path))
 
 
 def digest_of(*parts: object) -> str:
@@ -137,23 +140,10 @@ def next_change(moments: Iterable[datetime | None], now: datetime) -> datetime |
 def output_listing(output: Path) -> tuple[str, ...]:
     """List every file and folder of the output folder ("" is the folder itself), as `scan` orders them.
 
-    Only names are needed here (output_state reads the rest), and the folder's own listing says
-    which entries are folders: skipping scan's stat of every file halves the time on a large site.
+    Only names are needed here (output_state reads the rest): skipping scan's stat of every
+    file halves the time on a large site.
     """
-    found = [""]
-    pending = [("", str(output))]
-    while pending:
-        prefix, folder = pending.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=attrgetter("name"))
-        except OSError:
-            continue
-        for entry in entries:
-            folder_entry = entry.is_dir()
-            found.append(prefix + entry.name + ("/" if folder_entry else ""))
-            if folder_entry:
-                pending.append((prefix + entry.name + "/", entry.path))
-    return tuple(found)
+    return ("", *(name + "/" if entry.is_dir() else name for name, entry in entries_under(output)))
 
 
 def output_state(output: Path, listing: tuple[str, ...]) -> str:
