@@ -81,8 +81,16 @@ def entries_under(top: Path, ignored: Callable[[str], bool] = lambda name: False
             if ignored(entry.name):
                 continue
             yield prefix + entry.name, entry
-            if entry.is_dir():
+            if is_folder(entry):
                 pending.append((prefix + entry.name + "/", entry.path))
+
+
+def is_folder(entry: os.DirEntry[str]) -> bool:
+    """Tell whether an entry is a folder or a link to one; a loop of links is not."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def digest_of(*parts: object) -> str:
@@ -143,7 +151,7 @@ def output_listing(output: Path) -> tuple[str, ...]:
     Only names are needed here (output_state reads the rest): skipping scan's stat of every
     file halves the time on a large site.
     """
-    return ("", *(name + "/" if entry.is_dir() else name for name, entry in entries_under(output)))
+    return ("", *(name + "/" if is_folder(entry) else name for name, entry in entries_under(output)))
 
 
 def output_state(output: Path, listing: tuple[str, ...]) -> str:
