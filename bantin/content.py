@@ -10,12 +10,11 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from slugify import slugify
-
 from . import frontmatter
 from .dates import DATE_HINT, DateError, parse_date
 from .markup import Converter
 from .problems import Problem, did_you_mean
+from .slugs import slugify
 from .source import decode
 
 

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from slugify import slugify
-
 from .config import REQUIRED, KeyLines, check_table, parse_toml
 from .problems import BuildError, Problem, did_you_mean
+from .slugs import slugify
 from .source import decode
 
 KINDS = ("Chỉ thị", "Nghị quyết", "Kết luận", "Quy định", "Quyết định", "Hướng dẫn")

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from .flatyaml import TextResolver, flat_fields
 from .problems import Problem
 
 try:
@@ -26,6 +27,7 @@ YamlLoader.yaml_implicit_resolvers = {
     for first, resolvers in _Base.yaml_implicit_resolvers.items()
 }
 
+FLAT = TextResolver(YamlLoader.yaml_implicit_resolvers)
 FENCES = {"---": "yaml", "+++": "toml"}
 MAX_DEPTH = 16
 FENCE_HINT = "Dòng đầu tiên phải là ---, tiếp theo là các dòng title: ... và date: ..., rồi một dòng --- để đóng lại."
@@ -112,6 +114,8 @@ def fence_hint(lines: list[str]) -> str:
 
 def parse_fields(head: list[str], kind: str, path: str) -> dict[str, Any]:
     """Parse YAML or TOML front matter (the lines between the fences) into a mapping."""
+    if kind == "yaml" and (flat := flat_fields(head, FLAT)) is not None:
+        return flat
     raw = "\n".join(head)
     try:
         data = tomllib.loads(raw) if kind == "toml" else yaml.load(raw, Loader=YamlLoader)

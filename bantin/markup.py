@@ -13,11 +13,11 @@ from urllib.parse import unquote, urlsplit
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
-from slugify import slugify
 
 from .inline import quicken
 from .plain import PlainWriter
 from .problems import Problem
+from .slugs import slugify
 
 LOCAL_SCHEME = "bantin:"
 EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "abbr", "fenced_code", "sane_lists", "smarty", "toc"]

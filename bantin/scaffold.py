@@ -9,13 +9,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from slugify import slugify
-
 from .cli import report_problems
 from .config import RESERVED_SLUGS, Config, Section, load_config
 from .directives import PATH as REGISTER_PATH, Register, load_register
 from .discover import PAGES_DIR
 from .problems import BuildError, Problem, did_you_mean
+from .slugs import slugify
 
 NAME = "new"
 GUIDE = """\

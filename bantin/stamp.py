@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Iterator
 from . import __version__
 from .problems import Problem
 
-LIBRARIES = ("Markdown", "Jinja2", "MarkupSafe", "nh3", "PyYAML", "python-slugify", "text-unidecode", "Unidecode")
+LIBRARIES = ("Markdown", "Jinja2", "MarkupSafe", "nh3", "PyYAML", "python-slugify", "text-unidecode")
 STAMP_FORMAT = 2
 
 
