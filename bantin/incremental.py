@@ -33,7 +33,7 @@ from .content import Article
 from .digest import Digester
 from .model import Entry, Page, Site
 from .problems import BuildError, Problem
-from .render import make_environment, render_pages, standalone_pages, theme_dirs
+from .render import Environment, make_environment, render_pages, standalone_pages, theme_dirs
 from .stamp import digest_of, engine_fingerprint
 from .workers import PARALLEL_THRESHOLD, Workers, chunked
 from .write import WriteReport, place
@@ -41,7 +41,7 @@ from .write import WriteReport, place
 PAGES_PER_TASK = 100
 SMALL_SITE_PARTS = frozenset({"config", "register", "preview", "built_at"})  # what a worker's skeleton site holds
 MEMO_FILE = "rendered.pickle"
-_environments: dict[str, jinja2.Environment] = {}
+_environments: dict[str, Environment] = {}
 
 
 @dataclass(frozen=True)
@@ -100,29 +100,29 @@ class Utf8(bytes):
     """A long text on its way to a worker, as UTF-8."""
 
 
-def with_texts_as_bytes(obj: object) -> tuple[Callable[..., object], tuple[type, dict[str, object]]]:
-    """Reduce a dataclass instance for pickling, with its long texts as UTF-8 bytes."""
-    state = {name: Utf8(value.encode("utf-8", "surrogatepass")) if type(value) is str and len(value) > 200 else value
-             for name, value in obj.__dict__.items()}
+def with_body_as_bytes(obj: Article | Entry) -> tuple[Callable[..., object], tuple[type, dict[str, object]]]:
+    """Reduce an article or entry for pickling, with its body as UTF-8 bytes."""
+    state = obj.__dict__.copy()
+    state["body_html"] = Utf8(obj.body_html.encode("utf-8", "surrogatepass"))
     return restore, (type(obj), state)
 
 
 class TaskPickler(pickle.Pickler):
-    """Pickle pages for a worker, sending the texts of articles as UTF-8 bytes.
+    """Pickle pages for a worker, sending the bodies of articles as UTF-8 bytes.
 
     Pickling a str makes CPython keep a UTF-8 copy inside that str for as long as it lives:
     for every article body of a 10,000-article site, about 90 MB kept in the parent. Only
-    articles and entries carry such texts, so only they take this slower, Python-level path.
+    articles and entries carry bodies, so only they take this slower, Python-level path.
     """
 
-    dispatch_table = copyreg.dispatch_table | {Article: with_texts_as_bytes, Entry: with_texts_as_bytes}
+    dispatch_table = copyreg.dispatch_table | {Article: with_body_as_bytes, Entry: with_body_as_bytes}
 
 
 def restore(kind: type, state: dict[str, object]) -> object:
-    """Rebuild a dataclass instance pickled by TaskPickler (as pickle itself would: no __init__)."""
+    """Rebuild an article or entry pickled by TaskPickler (as pickle itself would: no __init__)."""
     obj = kind.__new__(kind)
-    obj.__dict__.update({name: value.decode("utf-8", "surrogatepass") if type(value) is Utf8 else value
-                         for name, value in state.items()})
+    state["body_html"] = state["body_html"].decode("utf-8", "surrogatepass")
+    obj.__dict__.update(state)
     return obj
 
 
@@ -171,7 +171,7 @@ class Rendering(Mapping[str, bytes]):
         self.results: Iterator[tuple[dict[str, bytes], tuple[Problem, ...]]] | None = None
         self.started = False
         self.ready: OrderedDict[str, bytes] = OrderedDict()
-        self.env: jinja2.Environment | None = None
+        self.env: Environment | None = None
 
     def chunks(self, pages: list[Page]) -> Iterator[list[Page]]:
         """Split the pages into one batch per task."""

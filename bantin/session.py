@@ -27,8 +27,6 @@ from collections import ChainMap
 from pathlib import Path
 from typing import Iterable, Mapping
 
-import jinja2
-
 from .assemble import Memo
 from .config import Config, load_config
 from .discover import SourceFile, Sources, check_size, classify, discover, is_ignored
@@ -38,7 +36,7 @@ from .model import Page, Site
 from .parse import ParseCache
 from .pipeline import BuildRequest, cache_folder, load_everything, theme_static
 from .problems import Problem
-from .render import make_environment, render_pages, standalone_pages
+from .render import Environment, make_environment, point_at, render_pages
 from .stamp import scan
 from .workers import PARALLEL_THRESHOLD, Workers
 from .write import WriteReport, check_output, existing_files, write_in_place
@@ -70,7 +68,7 @@ class PreviewSession:
         self.rendered: dict[str, Page] = {}
         self.extras: dict[str, bytes] = {}
         self.context: RenderContext | None = None
-        self.env: tuple[str, jinja2.Environment] | None = None
+        self.env: tuple[str, Environment] | None = None
         self.reads: dict[bytes, set[str] | None] = {}
         self.folder: tuple[int, int] | None = None
         self.frozen = False
@@ -195,7 +193,7 @@ class PreviewSession:
             return ChainMap(extras, render_lazily(site, pages, context, workers))
         if self.env is None or self.env[0] != context.digest:
             self.env = (context.digest, make_environment(site))
-        self.env[1].globals.update(site=site, standalone_pages=standalone_pages(site))
+        point_at(self.env[1], site)
         return render_pages(site, pages, self.env[1]) | extras
 
     def remember(self, site: Site, context: RenderContext, feeds: dict[str, bytes], feed_names: set[str],

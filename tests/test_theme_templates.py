@@ -108,6 +108,38 @@ def test_a_site_teaser_partial_renders_every_teaser_with_the_options_of_where_it
     assert shown.format(3, False, True, True) in home and shown.format(3, False, False, False) in home
 
 
+def test_cached_partial_renders_a_site_partial_with_exactly_the_values_given(tmp_path: Path) -> None:
+    page = ('{% extends "base.html" %}\n{% block main %}\n'
+            '{{ cached_partial("_hop.html", tieu_de=data.article.title, so=2) }}{{ cached_partial("_hop.html", tieu_de="Khác", so=3) }}\n'
+            '{% endblock %}\n')
+    partial = '<p class="hop">{{ tieu_de }} · {{ so }} · {{ config.title }} · {{ url("/") }}</p>\n'
+    root = make_site(tmp_path, site_files(**{"theme/templates/page.html": page, "theme/templates/_hop.html": partial}))
+    result = run_build(root)
+    assert result.code == 0, result.stderr
+    shown = read(root, "gioi-thieu/index.html")
+    assert '<p class="hop">Giới thiệu · 2 · Bản tin thử · /ban-tin/</p>\n<p class="hop">Khác · 3 · Bản tin thử · /ban-tin/</p>' in shown
+
+
+def test_cached_partial_refuses_a_list_naming_the_template_line(tmp_path: Path) -> None:
+    page = '{% extends "base.html" %}\n{% block main %}\n\n{{ cached_partial("_hop.html", muc=[1, 2]) }}\n{% endblock %}\n'
+    root = make_site(tmp_path, site_files(**{"theme/templates/page.html": page, "theme/templates/_hop.html": "<p>{{ muc }}</p>"}))
+    result = run_build(root)
+    assert result.code == 1
+    assert result.stderr.splitlines()[0] == (
+        "theme/templates/page.html:4: Lỗi khi dựng trang /gioi-thieu/ bằng mẫu giao diện: cached_partial(\"_hop.html\", ...)"
+        " chỉ nhận giá trị không đổi (chữ, số, bộ), không nhận danh sách hay từ điển")
+
+
+def test_the_menu_marks_the_section_a_page_belongs_to(tmp_path: Path) -> None:
+    root = make_site(tmp_path, site_files())
+    assert run_build(root).code == 0
+    current = re.compile(r'<a href="([^"]+)" aria-current="page">')
+    assert current.findall(read(root, "tin-tuc/bai-mot/index.html")) == ["/ban-tin/tin-tuc/"]
+    assert current.findall(read(root, "tin-tuc/index.html")) == ["/ban-tin/tin-tuc/"]
+    assert current.findall(read(root, "index.html")) == ["/ban-tin/"]
+    assert current.findall(read(root, "gioi-thieu/index.html")) == []
+
+
 def test_template_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
     broken = '{% extends "base.html" %}\n{% block main %}\n{% if data %}\n<p>x</p>\n{% endblock %}\n'
     root = make_site(tmp_path, site_files(**{"giao-dien/templates/page.html": broken}), site_toml=themed_toml("giao-dien"))
