@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections import ChainMap
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 from .assemble import Memo, Options, assemble
 from .cache import RACY_NS
@@ -65,7 +68,7 @@ def build(request: BuildRequest) -> BuildResult:
     if inputs and (result := unchanged(config, request, inputs[0], started)):
         return result
     folder = cache_folder(config, request)
-    with Workers(request.jobs) as workers:
+    with Workers(request.jobs) as workers, collection_paused():
         site, warnings, parsed = load_everything(config, request, ParseCache(folder), workers)
         context, memo = render_context(site), RenderMemo(folder)
         meanwhile = workers.running and not memo.matches(context)
@@ -83,6 +86,23 @@ def build(request: BuildRequest) -> BuildResult:
         record_stamp(config, request, inputs, site, parsed, warnings, started)
     return BuildResult(site, files, copies, warnings, time.perf_counter() - started, report,
                        len(site.pages), len(site.entries), config.output)
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector in this process while the site model is built and used.
+
+    A full collection walks every object of the model, and making the model triggers one
+    again and again: a fifth of this process's time in a 10,000-article build. The model
+    holds no cycles to free before the build ends. (The workers collect as usual.)
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def load_site(config: Config, request: BuildRequest, cache: ParseCache) -> tuple[Site, tuple[Problem, ...]]:

@@ -8,6 +8,7 @@ process stays small, and the whole build fits well under its memory budget.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from multiprocessing.pool import Pool
@@ -29,7 +30,7 @@ class Workers:
     def start(self) -> Workers:
         """Fork the workers now, while the parent is small (no-op for one job or without fork)."""
         if self.pool is None and self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs, initializer=gc.enable)  # see pipeline.collection_paused
         return self
 
     @property
