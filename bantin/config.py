@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,16 @@ class Config:
 
     def section(self, key: str) -> Section | None:
         """Find a section by slug or by name."""
-        return next((s for s in self.sections if key in (s.slug, s.name)), None)
+        return self.sections_by_key.get(key)
+
+    @cached_property
+    def sections_by_key(self) -> dict[str, Section]:
+        """Map each section's slug and name to it; the first section listed wins a shared key."""
+        found: dict[str, Section] = {}
+        for section in self.sections:
+            found.setdefault(section.slug, section)
+            found.setdefault(section.name, section)
+        return found
 
 
 def load_config(root: Path, base_url: str | None = None, output: str | None = None) -> Config:
