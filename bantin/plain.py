@@ -42,6 +42,8 @@ def plain_start(line: str) -> bool:
 
 def emphasis(text: str) -> str | None:
     """Write `**strong**` and `*em*` in a run of text holding no links; None for any other use of `*`."""
+    if "*" not in text:
+        return text
     parts = STARS.split(text)
     if len(parts) % 4 != 1:
         return None
@@ -105,6 +107,8 @@ class PlainWriter:
 
     def inline(self, text: str, href: Callable[[str], str | None]) -> str | None:
         """Write links and emphasis in one run of text, or None when it holds anything else."""
+        if "[" not in text and "]" not in text:
+            return emphasis(text)
         outside = LINK.sub("", text)
         if "[" in outside or "]" in outside:
             return None
