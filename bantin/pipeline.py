@@ -68,7 +68,14 @@ def build(request: BuildRequest) -> BuildResult:
     if inputs and (result := unchanged(config, request, inputs[0], started)):
         return result
     folder = cache_folder(config, request)
-    with Workers(request.jobs) as workers, collection_paused():
+    with collection_paused():
+        return build_site(config, request, inputs, folder, started)
+
+
+def build_site(config: Config, request: BuildRequest, inputs: tuple[str, int] | None, folder: Path | None,
+               started: float) -> BuildResult:
+    """Build the site: load everything, render, write, and remember what was made for the next build."""
+    with Workers(request.jobs) as workers:
         site, warnings, parsed = load_everything(config, request, ParseCache(folder), workers)
         context, memo = render_context(site), RenderMemo(folder)
         meanwhile = workers.running and not memo.matches(context)

@@ -171,22 +171,34 @@ def fill(staging: Path, previous: Path, files: Mapping[str, bytes], copies: dict
 def place(staging: Path, previous: Path, files: Mapping[str, bytes], copies: dict[str, Path]) -> WriteReport:
     """Write files and copies into staging; keep a recycled file or link the previous build's file when its bytes are the same."""
     unchanged = 0
-    made: set[Path] = set()
+    empty: dict[Path, bool] = {}
+    reusable = previous.is_dir()
     for name in sorted(set(files) | set(copies)):
         target, old = staging / name, previous / name
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if name in files:
+        if target.parent not in empty:
+            empty[target.parent] = made_now(target.parent)
+        if empty[target.parent] and not reusable:
+            reused = False  # a first build: nothing to keep or link, so no need to look
+        elif name in files:
             reused = settle(target, old, lambda file: same_bytes(file, files[name]))
-            if not reused:
-                target.write_bytes(files[name])
         else:
             reused = settle(target, old, lambda file: file.is_file() and same_file(file, copies[name]))
-            if not reused:
-                shutil.copy2(copies[name], target)
-        unchanged += reused
+        if reused:
+            unchanged += 1
+        elif name in files:
+            target.write_bytes(files[name])
+        else:
+            shutil.copy2(copies[name], target)
     return WriteReport(len(files) + len(copies) - unchanged, unchanged)
+
+
+def made_now(folder: Path) -> bool:
+    """Create a folder (and its parents) if missing; tell whether it was created, so holds nothing yet."""
+    try:
+        folder.mkdir(parents=True)
+        return True
+    except FileExistsError:
+        return False
 
 
 def settle(target: Path, old: Path, fits) -> bool:
