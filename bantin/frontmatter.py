@@ -34,6 +34,10 @@ FENCE_HINT = "Dòng đầu tiên phải là ---, tiếp theo là các dòng titl
 YAML_HINT = "Mỗi dòng có dạng tên: giá trị; nếu giá trị có ký tự đặc biệt, đặt cả giá trị trong ngoặc kép."
 TOML_HINT = 'Mỗi dòng có dạng khoá = "giá trị"; chữ và ngày kiểu 30/12/2014 phải đặt trong ngoặc kép.'
 DEEP = ("Phần thông tin lồng nhau quá nhiều tầng.", "Mỗi trường chỉ cần một giá trị hoặc một danh sách.")
+KEY_PATTERNS = {  # a top-level `key:` (YAML) or `key =` (TOML) line
+    "yaml": re.compile(r"^[\"']?([^\s\"':#\[][^:\"']*?)[\"']?\s*:(?:\s|$)"),
+    "toml": re.compile(r"^[\"']?([^\s\"'=#\[][^=\"']*?)[\"']?\s*="),
+}
 KEY_VALUE = re.compile(r"^([^\s:#][^:]*?):\s+(.+)$")
 
 # (words in PyYAML's message, report the line where the construct began?, reason, hint), first match wins.
@@ -97,11 +101,12 @@ def split(text: str, path: str) -> FrontMatter:
         raise fail(1, f"Phần thông tin mở bằng {fence} nhưng không có dòng {fence} đóng lại.",
                    f"Thêm một dòng chỉ có {fence} sau trường cuối cùng, trước nội dung bài.")
     kind, head = FENCES[fence], lines[1:closing]
-    if twice := repeated_key(head, kind):
+    keys = top_level(head, kind)
+    if twice := repeated_key(keys):
         key, first, second = twice
         raise fail(second, f"Trường “{key}” được viết hai lần (dòng {first} và dòng {second}).", "Xoá một trong hai dòng.")
     fields = parse_fields(head, kind, path)
-    return FrontMatter(fields, key_lines(head, kind), "\n".join(lines[closing + 1:]), closing + 2, closing + 1)
+    return FrontMatter(fields, key_lines(keys), "\n".join(lines[closing + 1:]), closing + 2, closing + 1)
 
 
 def fence_hint(lines: list[str]) -> str:
@@ -195,16 +200,9 @@ def shape_problem(data: dict[str, Any], head: list[str], path: str) -> Problem |
     return None
 
 
-def key_pattern(kind: str) -> re.Pattern[str]:
-    """Match a top-level `key:` (YAML) or `key =` (TOML) line."""
-    if kind == "toml":
-        return re.compile(r"^[\"']?([^\s\"'=#\[][^=\"']*?)[\"']?\s*=")
-    return re.compile(r"^[\"']?([^\s\"':#\[][^:\"']*?)[\"']?\s*:(?:\s|$)")
-
-
 def top_level(head: list[str], kind: str) -> list[tuple[str, int]]:
     """List (key, file line) for every top-level key, stopping at TOML's first [table]."""
-    pattern, found = key_pattern(kind), []
+    pattern, found = KEY_PATTERNS[kind], []
     for number, line in enumerate(head, start=2):
         if kind == "toml" and line.lstrip().startswith("["):
             break
@@ -213,18 +211,18 @@ def top_level(head: list[str], kind: str) -> list[tuple[str, int]]:
     return found
 
 
-def key_lines(head: list[str], kind: str) -> dict[str, int]:
-    """Map each top-level key to its line number in the file."""
+def key_lines(keys: list[tuple[str, int]]) -> dict[str, int]:
+    """Map each top-level key (from top_level) to the line number where it is first written."""
     found: dict[str, int] = {}
-    for key, number in top_level(head, kind):
+    for key, number in keys:
         found.setdefault(key, number)
     return found
 
 
-def repeated_key(head: list[str], kind: str) -> tuple[str, int, int] | None:
-    """Find the first key written twice: (key, first line, second line)."""
+def repeated_key(keys: list[tuple[str, int]]) -> tuple[str, int, int] | None:
+    """Find the first key (from top_level) written twice: (key, first line, second line)."""
     first: dict[str, int] = {}
-    for key, number in top_level(head, kind):
+    for key, number in keys:
         if key in first:
             return key, first[key], number
         first[key] = number

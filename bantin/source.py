@@ -18,28 +18,32 @@ CONTROL_HINT = "Ký tự này thường lẫn vào khi dán từ Word: xoá nó,
 
 def decode(data: bytes, path: str) -> tuple[str, list[Problem]]:
     """Decode source bytes to NFC text, reporting wrong encodings, binary data and control characters."""
-    if problem := encoding_problem(data, path):
+    if problem := binary_problem(data, path):
         return "", [problem]
-    text = unicodedata.normalize("NFC", data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n"))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return "", [not_utf8(error, path)]
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     return text, control_problems(text, path)
 
 
-def encoding_problem(data: bytes, path: str) -> Problem | None:
-    """Explain why bytes are not UTF-8 text, or return None when they are."""
-    name = posixpath.basename(path)
+def binary_problem(data: bytes, path: str) -> Problem | None:
+    """Explain why bytes are UTF-16 or binary rather than text, or return None."""
     if data.startswith(UTF16_BOMS):
-        return Problem(path, 1, "Tệp được lưu bằng mã UTF-16, không phải UTF-8.", convert_hint("UTF-16", name))
+        return Problem(path, 1, "Tệp được lưu bằng mã UTF-16, không phải UTF-8.", convert_hint("UTF-16", posixpath.basename(path)))
     if b"\0" in data:
         line = data.count(b"\n", 0, data.index(b"\0")) + 1
         return Problem(path, line, "Tệp này không phải văn bản (có byte NUL): có lẽ là ảnh hay tệp Word bị đặt đuôi .md.",
                        "Xoá tệp này, hoặc chép nội dung sang một tệp .md lưu bằng mã UTF-8.")
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        return Problem(path, line, "Tệp không được lưu bằng mã UTF-8 (có lẽ là Windows-1258 hoặc TCVN3).",
-                       convert_hint("WINDOWS-1258", name))
     return None
+
+
+def not_utf8(error: UnicodeDecodeError, path: str) -> Problem:
+    """Explain, at the line of the first bad byte, that a file is not saved as UTF-8."""
+    line = bytes(error.object).count(b"\n", 0, error.start) + 1  # the bytes after any BOM, where error.start counts
+    return Problem(path, line, "Tệp không được lưu bằng mã UTF-8 (có lẽ là Windows-1258 hoặc TCVN3).",
+                   convert_hint("WINDOWS-1258", posixpath.basename(path)))
 
 
 def convert_hint(encoding: str, name: str) -> str:
@@ -50,6 +54,8 @@ def convert_hint(encoding: str, name: str) -> str:
 
 def control_problems(text: str, path: str) -> list[Problem]:
     """Report invisible control characters, which usually come from pasting out of Word."""
+    if not CONTROL.search(text):
+        return []
     problems = []
     for number, line in enumerate(text.split("\n"), start=1):
         if match := CONTROL.search(line):

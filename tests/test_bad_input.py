@@ -172,6 +172,11 @@ CASES = [
          "Mở tệp bằng trình soạn thảo và lưu lại với mã UTF-8, hoặc chạy: "
          "iconv -f WINDOWS-1258 -t UTF-8 ma-cu.md -o ma-cu.utf8.md rồi thay tệp cũ bằng tệp mới."),
     ]),
+    Case("bom-then-windows-1258", {T + "bom-ma-cu.md": b"\xef\xbb\xbf" + "---\ntitle: a\n".encode() + windows_1258("đề: Tết\n")}, [
+        (T + "bom-ma-cu.md:3: Tệp không được lưu bằng mã UTF-8 (có lẽ là Windows-1258 hoặc TCVN3).",
+         "Mở tệp bằng trình soạn thảo và lưu lại với mã UTF-8, hoặc chạy: "
+         "iconv -f WINDOWS-1258 -t UTF-8 bom-ma-cu.md -o bom-ma-cu.utf8.md rồi thay tệp cũ bằng tệp mới."),
+    ]),
     Case("utf-16", {T + "utf16.md": fm("title: Mười sáu", "date: 30/12/2014").encode("utf-16")}, [
         (T + "utf16.md:1: Tệp được lưu bằng mã UTF-16, không phải UTF-8.",
          "Mở tệp bằng trình soạn thảo và lưu lại với mã UTF-8, hoặc chạy: "
