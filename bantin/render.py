@@ -81,7 +81,7 @@ def make_environment(site: Site) -> Environment:
     env.globals["static_url"] = static_urls(site, base_path)
     env.partials = Partials(env)
     env.globals.update(cached_partial=env.partials.render, teaser_card=env.partials.teaser_card,
-                       menu_current=menu_current(site.config))
+                       teaser_cards=env.partials.teaser_cards, menu_current=menu_current(site.config))
     env.filters.update(date_long=long_vietnamese, date_short=short_vietnamese, iso=rfc3339, json_script=json_script)
     return env
 
@@ -130,6 +130,11 @@ class Partials:
         key = ("_teaser.html", teaser, level, show_picture, show_section, show_summary)
         return self.cached(key, "_teaser.html", {"teaser": teaser, "level": level, "show_picture": show_picture,
                                                  "show_section": show_section, "show_summary": show_summary})
+
+    def teaser_cards(self, teasers: Iterable[Any], level: int = 3, show_picture: bool = False, show_section: bool = True,
+                     show_summary: bool = True) -> Markup:
+        """Render teasers as list items with `_teaser.html`, one after another (one call for a whole list)."""
+        return Markup("").join([self.teaser_card(teaser, level, show_picture, show_section, show_summary) for teaser in teasers])
 
     def cached(self, key: tuple[Any, ...], name: str, values: dict[str, Any]) -> Markup:
         """Return the HTML kept under `key`, or render `name` with `values` and keep it."""
