@@ -21,6 +21,7 @@ from .problems import BuildError, Problem
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "theme"
 PARTIALS_KEPT = 4000  # about 12 MB per process
+JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # made once: json.dumps makes one per call
 
 
 def theme_dirs(site_root: Path, theme: str) -> list[Path]:
@@ -79,6 +80,7 @@ def make_environment(site: Site) -> Environment:
     env.globals["url"] = lambda path: base_path + str(path).lstrip("/") if str(path).startswith("/") else str(path)
     env.globals["absolute_url"] = lambda path: base_url + str(path).lstrip("/") if str(path).startswith("/") else str(path)
     env.globals["static_url"] = static_urls(site, base_path)
+    env.globals["news_article"] = lambda page: news_article(env, page)
     env.partials = Partials(env)
     env.globals.update(cached_partial=env.partials.render, teaser_card=env.partials.teaser_card,
                        teaser_cards=env.partials.teaser_cards, menu_current=menu_current(site.config))
@@ -172,9 +174,22 @@ def static_urls(site: Site, base_path: str):
     return static_url
 
 
+def news_article(env: Environment, page: Page) -> dict[str, Any]:
+    """Describe an article page as schema.org's NewsArticle, ready for `json_script` (cheaper than building it in Jinja)."""
+    entry, article, config = page.data, page.data.article, env.globals["config"]
+    absolute_url = env.globals["absolute_url"]
+    author = {"@type": "Person", "name": article.author} if article.author else {"@type": "Organization", "name": config.title}
+    return {"@context": "https://schema.org", "@type": "NewsArticle",
+            "headline": jinja2.filters.do_truncate(env, article.title, 110, end="…"),
+            "datePublished": rfc3339(article.date), "inLanguage": config.lang, "mainEntityOfPage": absolute_url(page.url),
+            "author": author, "publisher": {"@type": "Organization", "name": config.title},
+            "image": [absolute_url(entry.picture.url)] if entry.picture else [],
+            "articleSection": entry.section.name if entry.section else "", "about": [d.name for d in entry.directives]}
+
+
 def json_script(value: Any) -> Markup:
     """Serialise data for a <script type="application/ld+json"> block, safe inside HTML."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = JSON.encode(value)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
