@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+from html import escape as html_escape
 
 from .dates import rfc3339
 from .model import Entry, Feed, Site
 
 EMPTY_FEED_DATE = "2000-01-01T00:00:00+00:00"
+
+
+def escape(text: str) -> str:
+    """Escape text for XML character data."""
+    return html_escape(text, quote=False)
+
+
+def attribute(text: str) -> str:
+    """Escape text for a double-quoted XML attribute."""
+    return html_escape(text)
 
 
 def absolute(site: Site, url: str) -> str:
@@ -30,11 +40,11 @@ def atom(site: Site, feed: Feed) -> str:
     updated = rfc3339(feed.entries[0].teaser.date) if feed.entries else EMPTY_FEED_DATE
     head = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(site.config.lang)}>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{attribute(site.config.lang)}">',
         f"<title>{escape(feed.title)}</title>",
         f"<id>{escape(absolute(site, feed.url))}</id>",
-        f'<link rel="self" type="application/atom+xml" href={quoteattr(absolute(site, feed.url))}/>',
-        f'<link rel="alternate" type="text/html" href={quoteattr(absolute(site, feed.page_url))}/>',
+        f'<link rel="self" type="application/atom+xml" href="{attribute(absolute(site, feed.url))}"/>',
+        f'<link rel="alternate" type="text/html" href="{attribute(absolute(site, feed.page_url))}"/>',
         f"<updated>{updated}</updated>",
         f"<author><name>{escape(site.config.title)}</name></author>",
     ]
@@ -48,16 +58,16 @@ def atom_entry(site: Site, entry: Entry) -> str:
     parts = [
         "<entry>",
         f"<title>{escape(article.title)}</title>",
-        f'<link rel="alternate" type="text/html" href={quoteattr(link)}/>',
+        f'<link rel="alternate" type="text/html" href="{attribute(link)}"/>',
         f"<id>{escape(link)}</id>",
         f"<published>{rfc3339(entry.teaser.date)}</published>",
         f"<updated>{rfc3339(entry.teaser.date)}</updated>",
         f"<summary>{escape(article.summary)}</summary>",
     ]
     parts += [f"<author><name>{escape(article.author)}</name></author>"] if article.author else []
-    parts += [f'<category term={quoteattr(d.name)}/>' for d in entry.directives]
+    parts += [f'<category term="{attribute(d.name)}"/>' for d in entry.directives]
     if not article.external_url:
-        parts.append(f'<content type="html" xml:base={quoteattr(link)}>{escape(entry.body_html)}</content>')
+        parts.append(f'<content type="html" xml:base="{attribute(link)}">{escape(entry.body_html)}</content>')
     return "\n".join(parts + ["</entry>"])
 
 
