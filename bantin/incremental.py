@@ -293,13 +293,12 @@ class RenderMemo:
                 found[name] = output / name
         return found
 
-    def save(self, context: RenderContext, output: Path, digests: PageDigests | None) -> None:
-        """Remember what the build just wrote; a memo that cannot be written only costs speed."""
+    def save(self, context: RenderContext, files: dict[str, tuple[int, int]], digests: PageDigests | None) -> None:
+        """Remember what the build just wrote (`files`: size and time of each); a memo that cannot be written only costs speed."""
         if self.file is None:
             return
         known = digests.result() if digests is not None and not context.uses_site else None
-        pages = {} if known is None else {
-            name: (digest, *state) for name, digest in known.items() if (state := file_state(output / name))}
+        pages = {} if known is None else {name: (digest, *files[name]) for name, digest in known.items() if name in files}
         try:
             temporary = self.file.with_name(f"{MEMO_FILE}.{os.getpid()}.tmp")
             temporary.parent.mkdir(parents=True, exist_ok=True)

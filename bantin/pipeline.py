@@ -23,8 +23,8 @@ from .incremental import PageDigests, RenderMemo, render_context, render_lazily
 from .parse import ParseCache, ParseResult, parse_all
 from .problems import BuildError, Problem, errors_only
 from .render import render_pages, theme_dirs
-from .stamp import (Stamp, digest_of, engine_fingerprint, next_change, output_listing, output_state, read_stamp, scan,
-                    still_valid, write_stamp)
+from .stamp import (Stamp, digest_of, engine_fingerprint, next_change, output_listing, path_states, read_stamp, scan,
+                    state_digest, still_valid, write_stamp, written_files)
 from .workers import PARALLEL_THRESHOLD, Workers
 from .write import WriteReport, check_names, check_output, write_site
 
@@ -88,9 +88,11 @@ def build_site(config: Config, request: BuildRequest, inputs: tuple[str, int] | 
         report = write_site(config.output, feeds, copies | kept, config.root / ".bantin" / "spare" if folder else None, pages)
         files = ChainMap(feeds, pages)
     copies |= kept
-    memo.save(context, config.output, digests)
+    listing = output_listing(config.output) if folder else ()  # one look at the output serves both memos
+    states = path_states(config.output, listing)
+    memo.save(context, written_files(listing, states), digests)
     if inputs:
-        record_stamp(config, request, inputs, site, parsed, warnings, started)
+        record_stamp(config, request, inputs, site, parsed, warnings, started, (listing, states))
     return BuildResult(site, files, copies, warnings, time.perf_counter() - started, report,
                        len(site.pages), len(site.entries), config.output)
 
@@ -164,15 +166,17 @@ def unchanged(config: Config, request: BuildRequest, inputs: str, started: float
 
 
 def record_stamp(config: Config, request: BuildRequest, inputs: tuple[str, int], site: Site, parsed: ParseResult,
-                 warnings: tuple[Problem, ...], started: float) -> None:
-    """Stamp the output with the inputs it was built from, unless an input changed too recently to trust its time."""
+                 warnings: tuple[Problem, ...], started: float,
+                 output: tuple[tuple[str, ...], list[tuple[int, int, int]] | None]) -> None:
+    """Stamp the output (`output`: its listing and each path's state) with the inputs it was built from,
+    unless an input changed too recently to trust its time."""
     if time.time_ns() - inputs[1] <= RACY_NS + int((time.perf_counter() - started) * 1e9):
         write_stamp(config.root, None)
         return
     now = request.now or datetime.now(config.tz)
     moments = [moment for item in parsed.articles + parsed.pages for moment in (item.date, item.expires)]
-    listing = output_listing(config.output)
-    write_stamp(config.root, Stamp(inputs[0], output_state(config.output, listing), listing, next_change(moments, now),
+    listing, states = output
+    write_stamp(config.root, Stamp(inputs[0], state_digest(listing, states), listing, next_change(moments, now),
                                    len(site.pages), len(site.entries), warnings))
 
 

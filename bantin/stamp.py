@@ -15,6 +15,7 @@ import hashlib
 import importlib.metadata
 import os
 import pickle
+import stat
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -160,15 +161,27 @@ def output_state(output: Path, listing: tuple[str, ...]) -> str:
     A folder's time changes whenever an entry is added, removed or renamed in it, so with the
     folders listed, a stray file added anywhere changes the digest too, without listing anything.
     """
+    return state_digest(listing, path_states(output, listing))
+
+
+def path_states(output: Path, listing: tuple[str, ...]) -> list[tuple[int, int, int]] | None:
+    """Return (kind, size, time) of every listed path, or None if one is missing."""
     base = str(output) + "/"
-    states = []
     try:
-        for name in listing:
-            info = os.stat(base + name, follow_symlinks=False)
-            states.append((info.st_mode, info.st_size, info.st_mtime_ns))
+        return [(info.st_mode, info.st_size, info.st_mtime_ns)
+                for info in (os.stat(base + name, follow_symlinks=False) for name in listing)]
     except OSError:
-        return ""
-    return digest_of(listing, states)
+        return None
+
+
+def state_digest(listing: tuple[str, ...], states: list[tuple[int, int, int]] | None) -> str:
+    """Digest a listing with its paths' states; "" when they could not all be read."""
+    return "" if states is None else digest_of(listing, states)
+
+
+def written_files(listing: tuple[str, ...], states: list[tuple[int, int, int]] | None) -> dict[str, tuple[int, int]]:
+    """Map each regular file of an output listing to its size and time."""
+    return {name: (size, mtime) for name, (mode, size, mtime) in zip(listing, states or ()) if stat.S_ISREG(mode)}
 
 
 def still_valid(stamp: Stamp, inputs: str, output: Path, now: datetime) -> bool:
