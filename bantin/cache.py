@@ -14,6 +14,7 @@ from __future__ import annotations
 import pickle
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ class ParseCache:
         self.last: dict[str, tuple[Any, str, str]] = {}  # path -> (source record, salt, key) of the last parse
         self.paths: set[str] | None = None
         self.previous: tuple | None = None  # the last parse, for parse.reparse
+        self.writer: ThreadPoolExecutor | None = None
+        self.writing: sqlite3.Connection | None = None  # used by the writer thread only
 
     def database(self) -> sqlite3.Connection | None:
         """Open the cache file on first use; a cache that cannot be opened is simply not used."""
@@ -143,6 +146,7 @@ class ParseCache:
                 self.last.pop(source.path, None)
             self.last |= last
             self.flush()
+            self.wait()
             return
         self.last = last
         if set(keys) != self.paths:
@@ -155,23 +159,43 @@ class ParseCache:
             self.flush(self.paths)
         else:
             self.flush()
+        self.wait()
 
     def flush(self, paths: set[str] | None = None) -> None:
-        """Write new results and index entries in one transaction; drop index rows of files now gone."""
-        database = self.database() if (self.pending or self.pending_index or paths is not None) else None
-        if database is None:
-            self.pending, self.pending_index = {}, {}
-            return
-        try:
-            with database:
-                database.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)", self.pending.items())
-                database.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                     [(path, *entry) for path, entry in self.pending_index.items()])
-                if paths is not None:
-                    self.drop_gone(database, paths)
-        except sqlite3.Error:
-            self.disable()
+        """Hand new results and index entries (and, with `paths`, the files still there) to the writer thread.
+
+        Writing a first build's results means waiting for the disk about twenty times: in a thread
+        of its own, that wait no longer holds up the results still coming from the workers.
+        """
+        batch = (self.pending, self.pending_index, paths)
         self.pending, self.pending_index = {}, {}
+        if self.broken or not (batch[0] or batch[1] or paths is not None) or self.database() is None:
+            return  # (opening the file here first makes its tables)
+        self.writer = self.writer or ThreadPoolExecutor(1, thread_name_prefix="parse-cache")
+        self.writer.submit(self.write, *batch)
+
+    def write(self, results: dict[str, bytes], index: dict[str, IndexEntry], paths: set[str] | None) -> None:
+        """Write one batch in one transaction (in the writer thread); on any error stop using the disk."""
+        try:
+            if self.writing is None:
+                self.writing = sqlite3.connect(self.folder / DATABASE, timeout=30, check_same_thread=False)
+            with self.writing:
+                self.writing.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)", results.items())
+                self.writing.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                         [(path, *entry) for path, entry in index.items()])
+                if paths is not None:
+                    self.drop_gone(self.writing, paths)
+        except sqlite3.Error:
+            self.broken = True
+
+    def wait(self) -> None:
+        """Let the writer thread finish what it was handed, and stop it (no thread outlives a parse)."""
+        if self.writer is not None:
+            self.writer.shutdown(wait=True)
+            self.writer = None
+        if self.writing is not None:
+            self.writing.close()
+            self.writing = None
 
     def drop_gone(self, database: sqlite3.Connection, paths: set[str]) -> None:
         """Delete index rows of vanished files, and results nothing refers to once they pile up."""
@@ -184,6 +208,7 @@ class ParseCache:
     def close(self) -> None:
         """Write what is pending and close the file."""
         self.flush()
+        self.wait()
         if self.connection is not None:
             self.connection.close()
             self.connection = None
