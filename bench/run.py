@@ -644,6 +644,9 @@ def do_build(gen: Generator, site: Path, clean: bool, label: str, logs: Path, ar
     return r
 
 
+ROUND_CASES = ("clean", "nochange")  # builds that change no source: run in rounds across the tools (see case_rounds)
+
+
 def case_builds(gen, site, manifest, case, reps, logs, args, edit_art) -> dict:
     runs = []
     fresh: list[bool] = []
@@ -673,6 +676,30 @@ def case_builds(gen, site, manifest, case, reps, logs, args, edit_art) -> dict:
     if case == "edit":
         out["edit_visible"] = all(fresh) if fresh else None
     return out
+
+
+def warm_enough(block: dict, case: str, g: str) -> bool:
+    """Tell whether a generator may run this case: every case after `clean` needs a good clean build."""
+    prior = block["cases"].get("clean", {}).get(g)
+    return case == "clean" or prior is None or bool(prior.get("ok"))
+
+
+def case_rounds(case: str, entries: list[tuple[str, "Generator", Path]], reps: int, logs: Path, args) -> dict:
+    """Time one build case for every generator in turn, round after round, and summarise each.
+
+    The machine is shared and its speed drifts over minutes: running all of one tool's repeats,
+    then all of the next's, once made the same code measure 1.15x and 2.0x Hugo's time an hour
+    apart. In rounds, a drift touches every tool alike, so the ratios hold.
+    """
+    runs: dict[str, list[dict]] = {g: [] for g, _, _ in entries}
+    for g, obj, site in entries:
+        if case != "clean" and not obj.out_dir(site).exists():
+            do_build(obj, site, False, f"{case}-warmup", logs, args)  # nochange needs a warm state: untimed
+    for r in range(reps):
+        for g, obj, site in entries:
+            if not runs[g] or runs[g][-1]["ok"]:
+                runs[g].append(do_build(obj, site, case == "clean", f"{case}{r + 1}", logs, args))
+    return {g: summarize(found) for g, found in runs.items()}
 
 
 def summarize(runs: list[dict]) -> dict:
@@ -1035,6 +1062,8 @@ def main() -> int:
         for case in cases:
             print(f"  --- case {case}", flush=True)
             block["cases"][case] = {}
+            rounds = case_rounds(case, [(g, objs[g], sites[g]) for g in usable if warm_enough(block, case, g)],
+                                 reps, logs, args) if case in ROUND_CASES else {}
             for g in gens:
                 if g not in usable:
                     block["cases"][case][g] = {"ok": False, "skipped": True, "error": results["unavailable"][g]}
@@ -1048,11 +1077,11 @@ def main() -> int:
                     if case == "serve":
                         res = case_serve(obj, site, manifest, reps, logs, args, edit_art)
                     else:
-                        if case != "clean" and not obj.out_dir(site).exists():
-                            # nochange/edit need a warm state: build once, untimed
+                        if case != "clean" and case not in ROUND_CASES and not obj.out_dir(site).exists():
+                            # edit needs a warm state: build once, untimed
                             do_build(obj, site, False, f"{case}-warmup", logs, args)
-                        res = case_builds(obj, site, manifest, case, reps, logs, args,
-                                          edit_art if case == "edit" else None)
+                        res = rounds[g] if case in ROUND_CASES else case_builds(
+                            obj, site, manifest, case, reps, logs, args, edit_art if case == "edit" else None)
                         if case == "clean" and res["ok"]:
                             block["counts"][g] = count_articles(obj, obj.out_dir(site), manifest)
                             block["reported"][g] = res["runs"][-1].get("reported")
