@@ -10,13 +10,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .assemble import Memo, Options, assemble
 from .cache import RACY_NS
 from .config import Config, load_config
 from .directives import Register, load_register
-from .discover import Sources, discover, is_ignored
+from .discover import SourceFile, Sources, discover, is_ignored
 from .feeds import render_feeds
 from .model import Site
 from .incremental import PageDigests, RenderMemo, render_context, render_lazily
@@ -81,7 +81,7 @@ def build_site(config: Config, request: BuildRequest, inputs: tuple[str, int] | 
         meanwhile = workers.running and not memo.matches(context)
         digests = PageDigests(site, parsed_identities(parsed), meanwhile) if folder else None
         kept = memo.kept(context, config.output, digests)
-        copies = {asset.output: Path(asset.source) for asset in site.assets} | theme_static(config)
+        copies = files_to_copy(site)
         kept = {name: file for name, file in kept.items() if name not in copies}
         pages = render_lazily(site, [p for p in site.pages if p.output not in kept], context, workers)
         feeds = render_feeds(site)
@@ -128,7 +128,7 @@ def load_everything(config: Config, request: BuildRequest, cache: ParseCache, wo
         workers.start()  # fork now, while this process holds nothing but the list of files
     register, problems = read_register(sources)
     parsed = parse_all(config, sources, cache, request.jobs, workers)
-    problems += list(sources.problems) + list(parsed.problems)
+    problems += list(sources.problems) + list(parsed.problems) + static_clashes(config, sources.assets)
     options = Options(request.now or datetime.now(config.tz), request.drafts, request.future, request.preview)
     try:
         site, more = assemble(config, register, list(parsed.articles), list(parsed.pages), sources.assets, options, memo)
@@ -191,9 +191,22 @@ def read_register(sources: Sources) -> tuple[Register, list[Problem]]:
 def render_site(site: Site) -> tuple[dict[str, bytes], dict[str, Path]]:
     """Render every page and feed, and list the files to copy as they are."""
     files = render_pages(site) | render_feeds(site)
-    copies = {asset.output: Path(asset.source) for asset in site.assets} | theme_static(site.config)
+    copies = files_to_copy(site)
     check_names(site.config.output, files, copies)  # so `check` refuses what `build` would refuse to write
     return files, copies
+
+
+def files_to_copy(site: Site) -> dict[str, Path]:
+    """Map each output path to the file copied there as it is: content's files, then the theme's static ones."""
+    return {asset.output: Path(asset.source) for asset in site.assets} | theme_static(site.config)
+
+
+def static_clashes(config: Config, assets: Iterable[SourceFile]) -> list[Problem]:
+    """Refuse a file in content/ that a static file of the theme, written to the same path, would overwrite."""
+    theme = theme_static(config)
+    return [Problem(f"content/{asset.path}", 0, f"Tệp này trùng tên với tệp {asset.path} của giao diện, và sẽ bị tệp đó ghi đè.",
+                    "Đổi tên tệp (và các liên kết tới nó), hoặc chuyển nó sang thư mục khác.")
+            for asset in assets if asset.path in theme]
 
 
 def theme_static(config: Config) -> dict[str, Path]:

@@ -34,7 +34,7 @@ from .feeds import render_feeds
 from .incremental import RenderContext, render_context, render_lazily
 from .model import Page, Site
 from .parse import ParseCache
-from .pipeline import BuildRequest, cache_folder, load_everything, theme_static
+from .pipeline import BuildRequest, cache_folder, files_to_copy, load_everything
 from .problems import Problem
 from .render import Environment, make_environment, point_at, render_pages
 from .stamp import scan
@@ -112,7 +112,7 @@ class PreviewSession:
             context = render_context(site, self.reads)
             feeds, feed_names = self.feeds(site)
             files = self.render(site, context, feeds, workers)
-            copies = {asset.output: Path(asset.source) for asset in site.assets} | theme_static(config)
+            copies = files_to_copy(site)
             produced = {page.output for page in site.pages} | feed_names | set(copies)
             self.output.mkdir(parents=True, exist_ok=True)
             report = write_in_place(self.output, files, copies, self.written - produced)

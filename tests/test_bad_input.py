@@ -172,6 +172,10 @@ CASES = [
          "Mở tệp bằng trình soạn thảo và lưu lại với mã UTF-8, hoặc chạy: "
          "iconv -f WINDOWS-1258 -t UTF-8 ma-cu.md -o ma-cu.utf8.md rồi thay tệp cũ bằng tệp mới."),
     ]),
+    Case("theme-static-clash", {"content/static/bantin.css": "body { color: red; }\n"}, [
+        ("content/static/bantin.css: Tệp này trùng tên với tệp static/bantin.css của giao diện, và sẽ bị tệp đó ghi đè.",
+         "Đổi tên tệp (và các liên kết tới nó), hoặc chuyển nó sang thư mục khác."),
+    ]),
     Case("bom-then-windows-1258", {T + "bom-ma-cu.md": b"\xef\xbb\xbf" + "---\ntitle: a\n".encode() + windows_1258("đề: Tết\n")}, [
         (T + "bom-ma-cu.md:3: Tệp không được lưu bằng mã UTF-8 (có lẽ là Windows-1258 hoặc TCVN3).",
          "Mở tệp bằng trình soạn thảo và lưu lại với mã UTF-8, hoặc chạy: "
