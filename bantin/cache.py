@@ -196,6 +196,8 @@ class ParseCache:
         if self.writing is not None:
             self.writing.close()
             self.writing = None
+        if self.broken:
+            self.disable()  # a write failed: stop reading the file too, as before the writer thread
 
     def drop_gone(self, database: sqlite3.Connection, paths: set[str]) -> None:
         """Delete index rows of vanished files, and results nothing refers to once they pile up."""
