@@ -20,6 +20,20 @@ PARALLEL_THRESHOLD = 200
 IN_FLIGHT = 3  # batches per worker sent ahead: enough to keep every worker busy
 
 
+class QuietPool(Pool):
+    """multiprocessing's Pool, without a helper thread that spins while results wait to be read."""
+
+    def _get_sentinels(self) -> list:
+        """Wake the pool's worker-handler thread only for a change of state, not for every waiting result.
+
+        CPython's Pool also lists the result pipe here, so that thread loops for as long as a
+        result is ready and not yet read: about 0.3 s of CPU taken from the workers in a
+        10,000-article build. The thread still wakes when a worker exits (it watches each
+        worker's sentinel itself) and when the pool closes or drains (the change notifier).
+        """
+        return [self._change_notifier._reader]
+
+
 class Workers:
     """A pool of `jobs` forked processes, or none at all when one process is asked for."""
 
@@ -30,7 +44,8 @@ class Workers:
     def start(self) -> Workers:
         """Fork the workers now, while the parent is small (no-op for one job or without fork)."""
         if self.pool is None and self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-            self.pool = multiprocessing.get_context("fork").Pool(self.jobs, initializer=gc.enable)  # see pipeline.collection_paused
+            self.pool = QuietPool(self.jobs, initializer=gc.enable,  # see pipeline.collection_paused
+                                  context=multiprocessing.get_context("fork"))
         return self
 
     @property
