@@ -15,8 +15,6 @@ write stage links the old file into the new output, like any unchanged copy.
 
 from __future__ import annotations
 
-import copyreg
-import io
 import os
 import pickle
 import stat
@@ -24,17 +22,17 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Iterator, Mapping
 
 import jinja2
 from jinja2 import meta, nodes
 
-from .content import Article
 from .digest import Digester
-from .model import Entry, Page, Site
+from .model import Page, Site
 from .problems import BuildError, Problem
 from .render import Environment, make_environment, render_pages, standalone_pages, theme_dirs
 from .stamp import digest_of, engine_fingerprint
+from .tasks import TeaserTable, pack
 from .workers import PARALLEL_THRESHOLD, Workers, chunked
 from .write import WriteReport, place
 
@@ -96,43 +94,6 @@ def site_reads(env: jinja2.Environment, data: bytes) -> set[str] | None:
     return set(parts) if len(parts) == uses else None
 
 
-class Utf8(bytes):
-    """A long text on its way to a worker, as UTF-8."""
-
-
-def with_body_as_bytes(obj: Article | Entry) -> tuple[Callable[..., object], tuple[type, dict[str, object]]]:
-    """Reduce an article or entry for pickling, with its body as UTF-8 bytes."""
-    state = obj.__dict__.copy()
-    state["body_html"] = Utf8(obj.body_html.encode("utf-8", "surrogatepass"))
-    return restore, (type(obj), state)
-
-
-class TaskPickler(pickle.Pickler):
-    """Pickle pages for a worker, sending the bodies of articles as UTF-8 bytes.
-
-    Pickling a str makes CPython keep a UTF-8 copy inside that str for as long as it lives:
-    for every article body of a 10,000-article site, about 90 MB kept in the parent. Only
-    articles and entries carry bodies, so only they take this slower, Python-level path.
-    """
-
-    dispatch_table = copyreg.dispatch_table | {Article: with_body_as_bytes, Entry: with_body_as_bytes}
-
-
-def restore(kind: type, state: dict[str, object]) -> object:
-    """Rebuild an article or entry pickled by TaskPickler (as pickle itself would: no __init__)."""
-    obj = kind.__new__(kind)
-    state["body_html"] = state["body_html"].decode("utf-8", "surrogatepass")
-    obj.__dict__.update(state)
-    return obj
-
-
-def pack(task: object) -> bytes:
-    """Pickle a task for a worker with TaskPickler."""
-    buffer = io.BytesIO()
-    TaskPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(task)
-    return buffer.getvalue()
-
-
 def render_chunk(packed: bytes) -> tuple[dict[str, bytes], tuple[Problem, ...]]:
     """Render a batch of pages in a worker, reusing its environment while the context is the same."""
     return render_unpacked(*pickle.loads(packed))
@@ -180,11 +141,12 @@ class Rendering(Mapping[str, bytes]):
     def write_into(self, staging: Path, previous: Path) -> WriteReport:
         """Have the workers render every page and write it into the staging folder; return once all are done."""
         pages = sorted(self.pages.values(), key=neighbourhood)
-        tasks = (pack((self.context.digest, self.skeleton, chunk, staging, previous)) for chunk in self.chunks(pages))
         written, unchanged, problems = 0, 0, ()
         try:
-            for report, found in self.workers.stream(render_and_place, tasks):
-                written, unchanged, problems = written + report.written, unchanged + report.unchanged, problems or found
+            with TeaserTable(self.site) as table:
+                tasks = (pack((self.context.digest, self.skeleton, chunk, staging, previous), table) for chunk in self.chunks(pages))
+                for report, found in self.workers.stream(render_and_place, tasks):
+                    written, unchanged, problems = written + report.written, unchanged + report.unchanged, problems or found
         except BaseException:
             self.workers.terminate()  # so that no worker still writes while the unfinished staging folder is removed
             raise
