@@ -13,6 +13,7 @@ A build runs these stages in order (see bantin/pipeline.py):
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -67,5 +68,19 @@ def main(argv: list[str]) -> int:
         return 2
 
 
+def leave(status: int) -> None:
+    """Exit at once with `status`, once everything printed is flushed.
+
+    Everything worth keeping is written by now. Python's normal exit would free the site model
+    object by object first: a fifth of a second after a 10,000-article build, for nothing.
+    """
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: nothing more can be said
+        status = status or 1
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    leave(main(sys.argv[1:]))

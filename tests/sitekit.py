@@ -90,7 +90,8 @@ class Run:
 
 def run_build(root: Path, *args: str, timeout: float = 120) -> Run:
     """Run `python build.py --root ROOT ARGS` in a subprocess, as a user would."""
-    env = dict(os.environ, PYTHONHASHSEED="0")
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # a pipe buffers, as for a user
+    env["PYTHONHASHSEED"] = "0"
     command = [sys.executable, str(REPO / "build.py"), "--root", str(root), *args]
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, cwd=root)
     return Run(done.returncode, done.stdout, done.stderr)
