@@ -280,8 +280,21 @@ def place(article: Article, config: Config, register: Register, targets: Targets
     url = targets.urls.get(article.path, article_url(article, config))
     tag = badge(article, options) if options.preview else ""
     teaser = Teaser(url, article.title, article.date or options.now, article.summary, section, picture, bool(article.external_url), tag)
-    return Entry(article, url, section, tuple(directives), resolve_body(article, targets, problems), picture,
-                 attachment_links(article, targets, problems), tag, teaser)
+    placed = with_body(article, resolve_body(article, targets, problems))
+    return Entry(placed, url, section, tuple(directives), picture, attachment_links(article, targets, problems), tag, teaser)
+
+
+def with_body(article: Article, body_html: str) -> Article:
+    """Return the article with another body: itself when the body is the same, else a copy.
+
+    The copy is made as pickle makes one (no __init__ to check every field again), since
+    every field but the body is taken from a record already checked.
+    """
+    if body_html == article.body_html:
+        return article
+    copy = Article.__new__(Article)
+    copy.__dict__.update(article.__dict__, body_html=body_html)
+    return copy
 
 
 def collisions_once(site: Site, memo: Memo) -> list[Problem]:

@@ -15,6 +15,7 @@ write stage links the old file into the new output, like any unchanged copy.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import stat
@@ -28,7 +29,7 @@ import jinja2
 from jinja2 import meta, nodes
 
 from .digest import Digester
-from .model import Page, Site
+from .model import Entry, Page, Site
 from .problems import BuildError, Problem
 from .render import Environment, make_environment, render_pages, standalone_pages, theme_dirs
 from .stamp import digest_of, engine_fingerprint
@@ -201,11 +202,23 @@ def render_lazily(site: Site, pages: list[Page], context: RenderContext, workers
 
 def page_digests(site: Site, parsed: dict[int, tuple[object, str]]) -> dict[str, bytes] | None:
     """Digest every page's data; None when some value cannot be digested."""
-    digester = Digester(parsed)
+    digester = Digester(parsed | placed_copies(site, parsed))
     try:
         return {page.output: digester.digest(page) for page in site.pages}
     except TypeError:
         return None
+
+
+def placed_copies(site: Site, parsed: dict[int, tuple[object, str]]) -> dict[int, tuple[object, str]]:
+    """Key each article placed with its links resolved (a copy, see assemble.with_body) by its parse key and its body."""
+    keys = {article.path: key for article, key in parsed.values()}
+    copies = {}
+    for page in site.pages:
+        article = page.data.article if isinstance(page.data, Entry) else None
+        if article is not None and id(article) not in parsed and article.path in keys:
+            body = hashlib.blake2b(article.body_html.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+            copies[id(article)] = (article, f"{keys[article.path]}|{body}")
+    return copies
 
 
 class PageDigests:

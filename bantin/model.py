@@ -48,19 +48,27 @@ class Teaser:
 
 @dataclass(frozen=True)
 class Entry:
-    """An article placed on the site: its URL, its resolved links and its neighbours."""
+    """An article placed on the site: its URL, its resolved links and its neighbours.
+
+    `article` is the article as placed: the same record as parsed, except that its body has
+    its local links and images resolved (a copy, when there was anything to resolve).
+    """
 
     article: Article
     url: str
     section: Section | None
     directives: tuple[Directive, ...]
-    body_html: str
     picture: Picture | None
     attachments: tuple[FileLink, ...]
     badge: str
     teaser: Teaser
     related: tuple[Teaser, ...] = ()
     others: tuple[Teaser, ...] = ()
+
+    @property
+    def body_html(self) -> str:
+        """Return the article's body, its local links resolved."""
+        return self.article.body_html
 
 
 @dataclass(frozen=True)

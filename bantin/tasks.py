@@ -21,7 +21,7 @@ import tempfile
 from typing import Any, Callable
 
 from .content import Article
-from .model import Entry, Site, Teaser
+from .model import Site, Teaser
 
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 _tables: dict[str, tuple[Teaser, ...]] = {}  # in a worker: the teaser table of the build under way
@@ -31,15 +31,15 @@ class Utf8(bytes):
     """A long text on its way to a worker, as UTF-8."""
 
 
-def with_body_as_bytes(obj: Article | Entry) -> tuple[Callable[..., object], tuple[type, dict[str, object]]]:
-    """Reduce an article or entry for pickling, with its body as UTF-8 bytes."""
+def with_body_as_bytes(obj: Article) -> tuple[Callable[..., object], tuple[type, dict[str, object]]]:
+    """Reduce an article for pickling, with its body as UTF-8 bytes."""
     state = obj.__dict__.copy()
     state["body_html"] = Utf8(obj.body_html.encode("utf-8", "surrogatepass"))
     return restore, (type(obj), state)
 
 
 def restore(kind: type, state: dict[str, object]) -> object:
-    """Rebuild an article or entry pickled by TaskPickler (as pickle itself would: no __init__)."""
+    """Rebuild an article pickled by TaskPickler (as pickle itself would: no __init__)."""
     obj = kind.__new__(kind)
     state["body_html"] = state["body_html"].decode("utf-8", "surrogatepass")
     obj.__dict__.update(state)
@@ -93,10 +93,11 @@ class TaskPickler(pickle.Pickler):
 
     Pickling a str makes CPython keep a UTF-8 copy inside that str for as long as it lives:
     for every article body of a 10,000-article site, about 90 MB kept in the parent. Only
-    articles and entries carry bodies, so only they take this slower, Python-level path.
+    articles carry bodies (an entry's is its article's), so only they take this slower,
+    Python-level path.
     """
 
-    bodies = copyreg.dispatch_table | {Article: with_body_as_bytes, Entry: with_body_as_bytes}
+    bodies = copyreg.dispatch_table | {Article: with_body_as_bytes}
 
     def __init__(self, file: io.BytesIO, table: TeaserTable | None) -> None:
         super().__init__(file, protocol=PROTOCOL)

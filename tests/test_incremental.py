@@ -58,6 +58,12 @@ def edit_title(root: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("Bài số 5", "Bài số năm, đã sửa"), encoding="utf-8")
 
 
+def retitle_linked_article(root: Path) -> None:
+    """Retitle an article two others link to in their bodies: their links follow its new URL."""
+    path = root / "content/tin-tuc/bai-1.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Bài số 1", "Bài số một"), encoding="utf-8")
+
+
 def add_article(root: Path) -> None:
     """Add the newest article."""
     (root / "content/xay-dung-dang/bai-moi.md").write_text(
@@ -105,8 +111,8 @@ def edit_config(root: Path) -> None:
     (root / "site.toml").write_text(SITE_TOML.replace("Khẩu hiệu thử", "Khẩu hiệu mới"), encoding="utf-8")
 
 
-EDITS: list[Callable[[Path], None]] = [edit_body, edit_title, add_article, rename_article, delete_article, edit_register,
-                                       edit_image, make_draft, edit_template, edit_config]
+EDITS: list[Callable[[Path], None]] = [edit_body, edit_title, retitle_linked_article, add_article, rename_article,
+                                       delete_article, edit_register, edit_image, make_draft, edit_template, edit_config]
 
 
 def copy_sources(root: Path, to: Path) -> Path:

@@ -20,7 +20,8 @@ def many_articles(count: int) -> dict[str, str]:
     """Articles that link to one another through their sections, dates and directives."""
     return {f"content/{'tin-tuc' if n % 3 else 'xay-dung-dang'}/bai-{n}.md":
             article(f"Bài thứ {n}", f"{1 + n % 28:02d}/{1 + n % 12:02d}/{2015 + n % 8} 08:00",
-                    body=f"Đoạn **{n}** về học tập và làm theo gương Bác.", summary=f"Tóm tắt bài {n}.",
+                    body=f"Đoạn **{n}** về học tập và làm theo gương Bác. Xem [bài 1](../tin-tuc/bai-1.md).",
+                    summary=f"Tóm tắt bài {n}.",
                     directives="[Chỉ thị 05]" if n % 2 else "[Kết luận 01]")
             for n in range(count)}
 
@@ -52,6 +53,14 @@ def test_a_batch_names_a_teaser_instead_of_carrying_it(tmp_path: Path) -> None:
         lean, whole = pack([page], table), pack([page])
     title = page.data.related[0].title.encode()
     assert title in whole and title not in lean
+
+
+def test_a_batch_carries_an_articles_body_once_with_its_links_resolved(tmp_path: Path) -> None:
+    site = loaded_site(tmp_path)
+    page = next(page for page in site.pages if page.template == "article.html")
+    assert page.data.body_html is page.data.article.body_html and "bantin:" not in page.data.body_html
+    assert 'href="/ban-tin/tin-tuc/bai-thu-1/"' in page.data.body_html
+    assert pack([page]).count("làm theo gương Bác".encode()) == 1
 
 
 def test_a_teaser_missing_from_the_table_travels_whole(tmp_path: Path) -> None:
