@@ -23,7 +23,7 @@ from .incremental import PageDigests, RenderMemo, render_context, render_lazily
 from .parse import ParseCache, ParseResult, parse_all
 from .problems import BuildError, Problem, errors_only
 from .render import render_pages, theme_dirs
-from .stamp import (Stamp, digest_of, engine_fingerprint, next_change, output_listing, path_states, read_stamp, scan,
+from .stamp import (Stamp, digest_of, engine_fingerprint, listing_of, next_change, path_states, read_stamp, scan,
                     state_digest, still_valid, write_stamp, written_files)
 from .workers import PARALLEL_THRESHOLD, Workers
 from .write import WriteReport, check_names, check_output, write_site
@@ -88,7 +88,7 @@ def build_site(config: Config, request: BuildRequest, inputs: tuple[str, int] | 
         report = write_site(config.output, feeds, copies | kept, config.root / ".bantin" / "spare" if folder else None, pages)
         files = ChainMap(feeds, pages)
     copies |= kept
-    listing = output_listing(config.output) if folder else ()  # one look at the output serves both memos
+    listing = listing_of([*feeds, *pages, *copies]) if folder else ()  # what write_site left there, no more
     states = path_states(config.output, listing)
     memo.save(context, written_files(listing, states), digests)
     if inputs:
