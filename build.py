@@ -13,6 +13,7 @@ A build runs these stages in order (see bantin/pipeline.py):
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 import traceback
@@ -73,7 +74,10 @@ def leave(status: int) -> None:
 
     Everything worth keeping is written by now. Python's normal exit would free the site model
     object by object first: a fifth of a second after a 10,000-article build, for nothing.
+    It would also stop any worker process still running; none should be, but none may outlive us.
     """
+    for worker in multiprocessing.active_children():
+        worker.terminate()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
