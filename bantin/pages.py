@@ -140,15 +140,6 @@ def section_pages(site: Site, index: Index | None = None) -> Iterable[Page]:
                                  f"{base}feed.xml", section=section)
 
 
-def directive_counts(site: Site) -> tuple[DirectiveCount, ...]:
-    """Count the published articles of every directive, in date order."""
-    counts = {d: 0 for d in site.register.directives}
-    for entry in site.entries:
-        for directive in entry.directives:
-            counts[directive] += 1
-    return tuple(DirectiveCount(d, n) for d, n in counts.items())
-
-
 def directive_pages(site: Site, index: Index | None = None) -> Iterable[Page]:
     """The directives index and a paginated page per directive."""
     index = index or Index(site)

@@ -26,6 +26,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import __version__
 from .problems import Problem
+from .write import folders_of
 
 LIBRARIES = ("Markdown", "Jinja2", "MarkupSafe", "nh3", "PyYAML", "python-slugify", "text-unidecode")
 STAMP_FORMAT = 2
@@ -153,11 +154,7 @@ def listing_of(names: Iterable[str]) -> tuple[str, ...]:
     so the build lists it without walking 10,000 folders again.
     """
     files = set(names)
-    folders = set()
-    for name in files:
-        while (name := name.rpartition("/")[0]) and name + "/" not in folders:
-            folders.add(name + "/")
-    return ("", *sorted(files | folders))
+    return ("", *sorted(files | {folder + "/" for folder in folders_of(files) if folder}))
 
 
 def output_state(output: Path, listing: tuple[str, ...]) -> str:

@@ -17,7 +17,7 @@ import shutil
 from collections import ChainMap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Protocol, runtime_checkable
+from typing import Iterable, Mapping, Protocol, runtime_checkable
 
 from .problems import BuildError, Problem
 
@@ -211,10 +211,7 @@ def settle(target: Path, old: Path, fits) -> bool:
 
 def prune(staging: Path, names: set[str]) -> None:
     """Delete from a recycled staging folder every file, folder and link the new site does not have."""
-    folders = {""}
-    for name in names:
-        while (name := name.rpartition("/")[0]) and name not in folders:
-            folders.add(name)
+    folders = folders_of(names)
     pending = [("", str(staging))]
     while pending:
         prefix, folder = pending.pop()
@@ -227,6 +224,15 @@ def prune(staging: Path, names: set[str]) -> None:
                     shutil.rmtree(entry.path)
                 elif entry.is_dir():
                     pending.append((name + "/", entry.path))
+
+
+def folders_of(names: Iterable[str]) -> set[str]:
+    """List the folders that hold the files `names`, and "" for the top one."""
+    folders = {""}
+    for name in names:
+        while (name := name.rpartition("/")[0]) and name not in folders:
+            folders.add(name)
+    return folders
 
 
 def same_bytes(old: Path, data: bytes) -> bool:
