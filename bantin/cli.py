@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from typing import Callable
 
@@ -69,6 +70,7 @@ def report_problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
 
 def build_command(arguments: argparse.Namespace) -> int:
     """Build the site into the output folder."""
+    gc.disable()  # the process ends with the build: a collection now would walk the whole site model for nothing
     try:
         result = build(request_from(arguments))
     except BuildError as error:

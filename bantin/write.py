@@ -23,6 +23,7 @@ from .problems import BuildError, Problem
 
 RENAME_EXCHANGE = 2
 MAX_NAME_BYTES = 255
+BAD_PART = re.compile(r"(?:^|/)\.{0,2}(?:/|$)|\0")  # an empty, "." or ".." part, or a NUL
 OUTPUT_HINT = 'Dùng một thư mục riêng trong dự án, ví dụ: output = "public"'
 
 
@@ -83,22 +84,35 @@ def output_line(root: Path) -> int:
 def check_names(output: Path, files: Mapping[str, bytes], copies: dict[str, Path]) -> None:
     """Refuse output names that would leave the folder, or need one path as both a file and a folder."""
     names = set(files) | set(copies)
+    files_as_folders = names & folders_of(names)  # usually none, and then no name's folders need looking at
+    copied_over = set(copies).intersection(files)
     problems = []
     for name in sorted(names):
-        parts = name.split("/")
-        where = f"{output.name}/{name}"
-        if name.startswith("/") or any(p in ("", ".", "..") or "\0" in p for p in parts):
-            problems.append(Problem(where, 0, f"Đường dẫn xuất “{name}” không hợp lệ.", "Đổi slug hoặc địa chỉ cũ (aliases) tạo ra nó."))
-        elif any(len(p.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for p in parts):
-            problems.append(Problem(where, 0, f"Tên “{name}” quá dài cho hệ thống tệp.", "Rút ngắn slug, tên tệp hoặc địa chỉ cũ."))
-        elif folder := next(("/".join(parts[:i]) for i in range(1, len(parts)) if "/".join(parts[:i]) in names), None):
-            problems.append(Problem(where, 0, f"“{name}” cần thư mục “{folder}”, nhưng “{folder}” đã là một tệp.",
+        if BAD_PART.search(name):
+            problems.append(Problem(f"{output.name}/{name}", 0, f"Đường dẫn xuất “{name}” không hợp lệ.",
+                                    "Đổi slug hoặc địa chỉ cũ (aliases) tạo ra nó."))
+        elif len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES and too_long(name):
+            problems.append(Problem(f"{output.name}/{name}", 0, f"Tên “{name}” quá dài cho hệ thống tệp.",
+                                    "Rút ngắn slug, tên tệp hoặc địa chỉ cũ."))
+        elif files_as_folders and (folder := next((f for f in parents(name) if f in files_as_folders), None)):
+            problems.append(Problem(f"{output.name}/{name}", 0, f"“{name}” cần thư mục “{folder}”, nhưng “{folder}” đã là một tệp.",
                                     "Đổi slug, tên tệp hoặc địa chỉ cũ (aliases) để hai đường dẫn không đè lên nhau."))
-        if name in files and name in copies:
+        if name in copied_over:
             problems.append(Problem(shown(copies[name], output.parent), 0, f"Tệp này trùng tên với tệp bantin tự tạo “{name}”.",
                                     "Đổi tên hoặc xoá tệp này."))
     if problems:
         raise BuildError(problems)
+
+
+def too_long(name: str) -> bool:
+    """Tell whether a part of an output name is longer than a file name may be."""
+    return any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for part in name.split("/"))
+
+
+def parents(name: str) -> list[str]:
+    """List the folders an output name needs, outermost first: "a", "a/b" for "a/b/c"."""
+    parts = name.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def shown(file: Path, base: Path) -> str:
