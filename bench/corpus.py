@@ -294,6 +294,88 @@ ABOUT_BODY = ("Bản tin Học tập và làm theo Bác là ấn phẩm điện 
 
 # ----------------------------------------------------------------------------- bantin
 
+# ----------------------------------------------------------------------------- bantin, matched theme
+
+# A bantin theme doing what the Hugo templates below do, for `run.py --bantin-theme matched`:
+# the same head, menu and footer, articles with breadcrumb, date, author, sapo, content,
+# directive links and two section neighbours, lists of title, date and summary. bantin's own
+# theme does more on every page (teaser cards of related and nearby articles, JSON-LD, Open
+# Graph, the text-size control), so the default comparison measures more work for bantin.
+# Templates not given here (home, directive index, archive, 404...) come from bantin's theme.
+MATCHED_THEME = {
+    "base.html": """\
+<!DOCTYPE html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{% if page.url != "/" %}{{ page.title }} – {% endif %}{{ config.title }}</title>
+<meta name="description" content="{{ (page.description or config.title)|truncate(160, end='…') }}">
+<link rel="canonical" href="{{ absolute_url(page.url) }}">
+{% block feeds %}{% endblock %}
+<style>body{font-family:sans-serif;max-width:60rem;margin:auto}nav a{margin-right:1em}</style>
+</head>
+<body>
+<header>
+  <p class="site-title"><a href="{{ url('/') }}">{{ config.title }}</a></p>
+  <nav>
+    {% set current = menu_current(page.url) %}{% for item in config.menu %}<a href="{{ url(item.url) }}"{% if item.url in current %} aria-current="page"{% endif %}>{{ item.title }}</a>{% endfor %}
+  </nav>
+</header>
+<main>
+{% block main %}{% endblock %}
+</main>
+<footer>
+  <p>Cơ quan chủ quản: Ban Tuyên giáo Tỉnh ủy (ví dụ) · Giấy phép số 00/GP-TTĐT (ví dụ)</p>
+  <p>Ghi rõ nguồn “{{ config.title }}” khi phát hành lại thông tin từ trang này.</p>
+</footer>
+</body>
+</html>
+""",
+    "article.html": """\
+{% extends "base.html" %}
+{% set article = data.article %}
+{% block main %}
+<article>
+  <p class="breadcrumb"><a href="{{ url('/') }}">Trang chủ</a>{% if data.section %} › <a href="{{ url('/' ~ data.section.slug ~ '/') }}">{{ data.section.name }}</a>{% endif %}</p>
+  <h1>{{ article.title }}</h1>
+  <p class="meta"><time datetime="{{ article.date|iso }}">{{ article.date|date_short }}</time>{% if article.author %} · {{ article.author }}{% endif %}</p>
+  {% if article.summary_written %}<p class="sapo"><strong>{{ article.summary }}</strong></p>{% endif %}
+  <div class="content">{{ data.body_html|safe }}</div>
+  {% if data.directives %}
+  <section class="directives"><h2>Văn bản liên quan</h2>
+    <ul>{% for directive in data.directives %}<li><a href="{{ url(directive.url) }}">{{ directive.name }}</a></li>{% endfor %}</ul>
+  </section>
+  {% endif %}
+  <nav class="prev-next">
+    {% for teaser in data.others[:2] %}<a href="{{ url(teaser.url) }}">{{ teaser.title }}</a>{% endfor %}
+  </nav>
+</article>
+{% endblock %}
+""",
+    "_listing.html": """\
+{% for teaser in data.teasers %}
+<article class="item">
+  <h2><a href="{{ url(teaser.url) }}">{{ teaser.title }}</a></h2>
+  <p class="meta">{{ teaser.date|date_short }}</p>
+  <p>{{ teaser.summary }}</p>
+</article>
+{% endfor %}
+{% set pager = data.pager %}{% include "_pager.html" %}
+""",
+}
+
+
+def use_matched_theme(root: Path) -> None:
+    """Give a bantin corpus copy the matched theme (in bench-theme/) and name it in site.toml."""
+    for name, text in MATCHED_THEME.items():
+        (root / "bench-theme" / "templates").mkdir(parents=True, exist_ok=True)
+        (root / "bench-theme" / "templates" / name).write_text(text, encoding="utf-8")
+    (root / "bench-theme" / "static").mkdir(exist_ok=True)
+    toml = (root / "site.toml").read_text(encoding="utf-8")
+    (root / "site.toml").write_text(toml.replace("[site]\n", '[site]\ntheme = "bench-theme"\n', 1), encoding="utf-8")
+
+
 def write_bantin(root: Path, arts: list[dict]) -> None:
     content = root / "content"
     for s, _, _ in V.SECTIONS:

@@ -989,6 +989,8 @@ def main() -> int:
     ap.add_argument("--live-engine", action="store_true",
                     help="run bantin from the repo itself instead of a snapshot copied at start "
                          "(bench/work/engine/)")
+    ap.add_argument("--bantin-theme", choices=("default", "matched"), default="default",
+                    help="matched: build bantin with a theme doing what the Hugo templates do (see corpus.MATCHED_THEME)")
     ap.add_argument("--bantin-jobs", type=int, default=None, help="pass --jobs N to bantin (default: its own)")
     ap.add_argument("--pelican-python", default=None,
                     help="python with pelican installed (default bench/.venv/bin/python if present, else this one)")
@@ -1059,6 +1061,8 @@ def main() -> int:
         for g in usable:
             sites[g] = work / g
             shutil.copytree(src_dir / objs[g].layout, sites[g])
+        if "bantin" in sites and args.bantin_theme == "matched":
+            corpus_mod.use_matched_theme(sites["bantin"])
         for case in cases:
             print(f"  --- case {case}", flush=True)
             block["cases"][case] = {}
