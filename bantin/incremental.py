@@ -28,10 +28,11 @@ from typing import Iterator, Mapping
 import jinja2
 from jinja2 import meta, nodes
 
+from .cards import TemplateCards, card_options, draw_cards, ready_cards, remove_cards, template_cards
 from .digest import Digester
 from .model import Entry, Page, Site
 from .problems import BuildError, Problem
-from .render import Environment, make_environment, render_pages, standalone_pages, theme_dirs
+from .render import Environment, environment_for, make_environment, render_pages, standalone_pages, theme_dirs
 from .stamp import digest_of, engine_fingerprint
 from .tasks import TeaserTable, pack
 from .workers import PARALLEL_THRESHOLD, Workers, chunked
@@ -40,15 +41,16 @@ from .write import WriteReport, place
 PAGES_PER_TASK = 100
 SMALL_SITE_PARTS = frozenset({"config", "register", "preview", "built_at"})  # what a worker's skeleton site holds
 MEMO_FILE = "rendered.pickle"
-_environments: dict[str, Environment] = {}
+TemplateFacts = tuple[set[str] | None, TemplateCards]
 
 
 @dataclass(frozen=True)
 class RenderContext:
-    """Everything a page's rendering depends on besides its own data."""
+    """Everything a page's rendering depends on besides its own data, and the cards its templates draw (see cards.py)."""
 
     digest: str
     uses_site: bool
+    cards: frozenset[tuple[str, tuple]] = frozenset()
 
 
 def theme_files(site: Site) -> list[Path]:
@@ -61,33 +63,39 @@ def theme_files(site: Site) -> list[Path]:
     return files
 
 
-def render_context(site: Site, known: dict[bytes, set[str] | None] | None = None) -> RenderContext:
+def render_context(site: Site, known: dict[bytes, TemplateFacts] | None = None) -> RenderContext:
     """Fingerprint the theme, the configuration, the kind of build and what templates read of `site`.
 
-    `known` remembers, by template text, what each template reads (parsing them all takes a while).
+    `known` remembers, by template text, what each template reads and draws (parsing them all takes a while).
     """
     known = {} if known is None else known
     contents = [(str(file), file.read_bytes()) for file in theme_files(site)]
     if any(data not in known for path, data in contents if "/templates/" in path):
         probe = make_environment(site)
         probe.globals.clear()  # names found among the globals are not reported as undeclared
-        known.update({data: site_reads(probe, data) for path, data in contents if "/templates/" in path and data not in known})
-    reads = [known[data] for path, data in contents if "/templates/" in path]
+        known.update({data: template_facts(probe, data) for path, data in contents if "/templates/" in path and data not in known})
+    facts = [known[data] for path, data in contents if "/templates/" in path]
+    reads = [fact[0] for fact in facts]
     read = set().union(*(r for r in reads if r is not None))
     whole = None in reads or not read <= SMALL_SITE_PARTS
     digester = Digester()
     shown = digester.digest((site.config, standalone_pages(site), tuple(getattr(site, part) for part in sorted(read & SMALL_SITE_PARTS))))
     digest = digest_of(engine_fingerprint(), contents, shown, site.preview,
                        [str(d) for d in theme_dirs(site.config.root, site.config.theme)])
-    return RenderContext(digest, whole)
+    return RenderContext(digest, whole, card_options(fact[1] for fact in facts))
 
 
-def site_reads(env: jinja2.Environment, data: bytes) -> set[str] | None:
-    """Return the parts of `site` a template reads (site.config...); None if it uses `site` in another way or cannot be parsed."""
+def template_facts(env: jinja2.Environment, data: bytes) -> TemplateFacts:
+    """Parse a template once for what it reads of `site` (see site_reads) and the cards it draws (see cards.py)."""
     try:
         tree = env.parse(data.decode("utf-8"))
     except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
-        return None
+        return None, ((), {})
+    return site_reads(tree), template_cards(tree)
+
+
+def site_reads(tree: nodes.Template) -> set[str] | None:
+    """Return the parts of `site` a template reads (site.config...); None if it uses `site` in another way."""
     if "site" not in meta.find_undeclared_variables(tree):
         return set()
     uses = sum(1 for name in tree.find_all(nodes.Name) if name.name == "site")
@@ -102,19 +110,17 @@ def render_chunk(packed: bytes) -> tuple[dict[str, bytes], tuple[Problem, ...]]:
 
 def render_unpacked(context: str, skeleton: Site, pages: list[Page]) -> tuple[dict[str, bytes], tuple[Problem, ...]]:
     """Render a batch of pages with the worker's environment for this context."""
-    env = _environments.get(context)
-    if env is None:
-        _environments.clear()
-        env = _environments[context] = make_environment(skeleton)
     try:
-        return render_pages(skeleton, pages, env), ()
+        return render_pages(skeleton, pages, environment_for(context, skeleton)), ()
     except BuildError as error:  # sent back as data: the exception itself does not survive pickling
         return {}, error.problems
 
 
 def render_and_place(packed: bytes) -> tuple[WriteReport, tuple[Problem, ...]]:
     """Render a batch of pages in a worker and write them into the staging folder (see write.place)."""
-    context, skeleton, pages, staging, previous = pickle.loads(packed)
+    context, skeleton, pages, staging, previous, cards = pickle.loads(packed)
+    partials = environment_for(context, skeleton).partials
+    partials.places, partials.drawn = ready_cards(*cards) if cards else ({}, {})
     rendered, problems = render_unpacked(context, skeleton, pages)
     return (WriteReport(0, 0), problems) if problems else (place(staging, previous, rendered, {}), ())
 
@@ -140,17 +146,21 @@ class Rendering(Mapping[str, bytes]):
         return iter(chunked(pages, PAGES_PER_TASK))
 
     def write_into(self, staging: Path, previous: Path) -> WriteReport:
-        """Have the workers render every page and write it into the staging folder; return once all are done."""
+        """Have the workers draw the teaser cards, then render every page and write it into the staging folder."""
         pages = sorted(self.pages.values(), key=neighbourhood)
-        written, unchanged, problems = 0, 0, ()
+        written, unchanged, problems, drawn = 0, 0, (), ()
         try:
             with TeaserTable(self.site) as table:
-                tasks = (pack((self.context.digest, self.skeleton, chunk, staging, previous), table) for chunk in self.chunks(pages))
+                drawn = draw_cards(self.skeleton, pages, self.context, table, self.workers)
+                cards = (drawn, table.token, table.file) if drawn else None
+                tasks = (pack((self.context.digest, self.skeleton, chunk, staging, previous, cards), table) for chunk in self.chunks(pages))
                 for report, found in self.workers.stream(render_and_place, tasks):
                     written, unchanged, problems = written + report.written, unchanged + report.unchanged, problems or found
         except BaseException:
             self.workers.terminate()  # so that no worker still writes while the unfinished staging folder is removed
             raise
+        finally:
+            remove_cards(drawn)
         if problems:
             raise BuildError(problems)
         return WriteReport(written, unchanged)

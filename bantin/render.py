@@ -20,7 +20,9 @@ from .model import Page, Site
 from .problems import BuildError, Problem
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "theme"
-PARTIALS_KEPT = 12000  # about 16 MB per process
+PARTIALS_KEPT = 4000  # about 5 MB per process
+TEASER_TEMPLATE = "_teaser.html"
+_environments: dict[str, Environment] = {}  # in a worker: the environment of the render context under way
 JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # made once: json.dumps makes one per call
 
 
@@ -88,6 +90,15 @@ def make_environment(site: Site) -> Environment:
     return env
 
 
+def environment_for(context: str, skeleton: Site) -> Environment:
+    """Return a worker's environment for a render context, made on first use (one context at a time)."""
+    env = _environments.get(context)
+    if env is None:
+        _environments.clear()
+        env = _environments[context] = make_environment(skeleton)
+    return env
+
+
 def point_at(env: Environment, site: Site) -> None:
     """Let an environment made for an earlier build of the site render this one (see session.py)."""
     env.globals.update(site=site, standalone_pages=standalone_pages(site))
@@ -108,14 +119,16 @@ class Partials:
 
     A partial sees only the values it is given and the globals, so the same values give the
     same HTML: a teaser card appears on about eleven article pages, the footer on every page.
-    Pages sharing teasers are rendered one after another (see incremental.neighbourhood), and
-    keeping the latest twelve thousand lets a worker of a 10,000-article build reuse every card
-    it meets again (keeping more would reuse no more; keeping 4,000 rendered 13 % more cards).
+    Pages sharing teasers are rendered one after another (see incremental.neighbourhood), so
+    keeping the latest few thousand spares a third of the time spent in templates. In a worker,
+    most teaser cards are drawn ahead (`ready`, see cards.py).
     """
 
     def __init__(self, env: Environment) -> None:
         self.env = env
         self.kept: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
+        self.places: dict[int, int] = {}  # in a worker: id(teaser) -> its place in the build's teaser table
+        self.drawn: dict[tuple[Any, ...], bytes] = {}  # (place, *options) -> the card's HTML as UTF-8, drawn ahead
 
     def render(self, name: str, **values: Any) -> Markup:
         """Render partial `name` with `values`, reusing the HTML if it was rendered lately."""
@@ -130,8 +143,11 @@ class Partials:
     def teaser_card(self, teaser: Any, level: int = 3, show_picture: bool = False, show_section: bool = True,
                     show_summary: bool = True) -> Markup:
         """Render a teaser as a list item with `_teaser.html`."""
-        key = ("_teaser.html", teaser, level, show_picture, show_section, show_summary)
-        return self.cached(key, "_teaser.html", {"teaser": teaser, "level": level, "show_picture": show_picture,
+        place = self.places.get(id(teaser))
+        if place is not None and (drawn := self.drawn.get((place, level, show_picture, show_section, show_summary))) is not None:
+            return Markup(drawn.decode("utf-8", "surrogatepass"))
+        key = (TEASER_TEMPLATE, teaser, level, show_picture, show_section, show_summary)
+        return self.cached(key, TEASER_TEMPLATE, {"teaser": teaser, "level": level, "show_picture": show_picture,
                                                  "show_section": show_section, "show_summary": show_summary})
 
     def teaser_cards(self, teasers: Iterable[Any], level: int = 3, show_picture: bool = False, show_section: bool = True,

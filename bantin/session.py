@@ -31,7 +31,7 @@ from .assemble import Memo
 from .config import Config, load_config
 from .discover import SourceFile, Sources, check_size, classify, discover, is_ignored
 from .feeds import render_feeds
-from .incremental import RenderContext, render_context, render_lazily
+from .incremental import RenderContext, TemplateFacts, render_context, render_lazily
 from .model import Page, Site
 from .parse import ParseCache
 from .pipeline import BuildRequest, cache_folder, files_to_copy, load_everything
@@ -69,7 +69,7 @@ class PreviewSession:
         self.extras: dict[str, bytes] = {}
         self.context: RenderContext | None = None
         self.env: tuple[str, Environment] | None = None
-        self.reads: dict[bytes, set[str] | None] = {}
+        self.reads: dict[bytes, TemplateFacts] = {}  # what each template (by its text) reads and draws
         self.folder: tuple[int, int] | None = None
         self.frozen = False
         self.records: dict[str, SourceFile] = {}

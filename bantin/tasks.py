@@ -79,13 +79,18 @@ class TeaserTable:
 
 
 def teaser_at(file: str, token: str, place: int) -> Teaser:
-    """Return a teaser from a build's table, reading the table the first time (in a worker)."""
+    """Return a teaser from a build's table (in a worker)."""
+    return teaser_table(file, token)[place]
+
+
+def teaser_table(file: str, token: str) -> tuple[Teaser, ...]:
+    """Return a build's teaser table, reading its file the first time (in a worker)."""
     teasers = _tables.get(token)
     if teasers is None:
         _tables.clear()
         with open(file, "rb") as data:
             teasers = _tables[token] = pickle.load(data)
-    return teasers[place]
+    return teasers
 
 
 class TaskPickler(pickle.Pickler):
