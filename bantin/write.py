@@ -185,34 +185,63 @@ def fill(staging: Path, previous: Path, files: Mapping[str, bytes], copies: dict
 def place(staging: Path, previous: Path, files: Mapping[str, bytes], copies: dict[str, Path]) -> WriteReport:
     """Write files and copies into staging; keep a recycled file or link the previous build's file when its bytes are the same."""
     unchanged = 0
-    empty: dict[Path, bool] = {}
+    made: dict[str, bool] = {}
     reusable = previous.is_dir()
-    for name in sorted(set(files) | set(copies)):
-        target, old = staging / name, previous / name
-        if target.parent not in empty:
-            empty[target.parent] = made_now(target.parent)
-        if empty[target.parent] and not reusable:
-            reused = False  # a first build: nothing to keep or link, so no need to look
-        elif name in files:
-            reused = settle(target, old, lambda file: same_bytes(file, files[name]))
-        else:
-            reused = settle(target, old, lambda file: file.is_file() and same_file(file, copies[name]))
-        if reused:
-            unchanged += 1
-        elif name in files:
-            target.write_bytes(files[name])
-        else:
-            shutil.copy2(copies[name], target)
+    folder = os.open(staging, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)  # names relative to it: less for the kernel to walk
+    try:
+        for name in sorted(set(files) | set(copies)):
+            parent = name.rpartition("/")[0]
+            if parent not in made:
+                made[parent] = made_now(folder, parent)
+            fresh = made[parent] and not reusable  # a first build: nothing to keep or link, so no need to look
+            if fresh and name in files:
+                write_at(folder, name, files[name])
+                continue
+            target, old = staging / name, previous / name
+            if fresh:
+                reused = False
+            elif name in files:
+                reused = settle(target, old, lambda file: same_bytes(file, files[name]))
+            else:
+                reused = settle(target, old, lambda file: file.is_file() and same_file(file, copies[name]))
+            if reused:
+                unchanged += 1
+            elif name in files:
+                target.write_bytes(files[name])
+            else:
+                shutil.copy2(copies[name], target)
+    finally:
+        os.close(folder)
     return WriteReport(len(files) + len(copies) - unchanged, unchanged)
 
 
-def made_now(folder: Path) -> bool:
-    """Create a folder (and its parents) if missing; tell whether it was created, so holds nothing yet."""
+def made_now(folder: int, name: str) -> bool:
+    """Create a folder (and its parents) inside an open folder if missing; tell whether it was created, so holds nothing yet."""
+    if not name:
+        return False
     try:
-        folder.mkdir(parents=True)
+        os.mkdir(name, dir_fd=folder)
         return True
+    except FileNotFoundError:
+        made_now(folder, name.rpartition("/")[0])
+        try:
+            os.mkdir(name, dir_fd=folder)
+            return True
+        except FileExistsError:  # the other worker made it meanwhile
+            return False
     except FileExistsError:
         return False
+
+
+def write_at(folder: int, name: str, data: bytes) -> None:
+    """Write a new file inside an open folder, as Path.write_bytes would."""
+    handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666, dir_fd=folder)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+    finally:
+        os.close(handle)
 
 
 def settle(target: Path, old: Path, fits) -> bool:
