@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Callable
 
 from .config import Config
 from .content import Article
@@ -74,8 +75,12 @@ class Assembled:
 
 
 def assemble(config: Config, register: Register, articles: list[Article], pages: list[Article],
-             assets: tuple[SourceFile, ...], options: Options, memo: Memo | None = None) -> tuple[Site, list[Problem]]:
-    """Build the Site from parsed records; raise BuildError on any broken reference."""
+             assets: tuple[SourceFile, ...], options: Options, memo: Memo | None = None,
+             on_placed: Callable[[Site], None] | None = None) -> tuple[Site, list[Problem]]:
+    """Build the Site from parsed records; raise BuildError on any broken reference.
+
+    `on_placed` is shown the articles as soon as they are placed, as a site with no pages yet (see cards.py).
+    """
     memo = memo or Memo(once=True)
     memo.start(config, register, options)
     states = {s.path: (s.size, s.mtime_ns) for s in assets}
@@ -87,6 +92,8 @@ def assemble(config: Config, register: Register, articles: list[Article], pages:
         placed: list[Problem] = []
         entries = [place_once(a, config, register, targets, options, placed, states, memo) for a in shown]
         entries.sort(key=lambda entry: rank_key(entry, memo))
+        if on_placed is not None:
+            on_placed(Site(config, register, tuple(entries), (), (), (), options.now, options.preview))
         linking: list[Problem] = []
         entries = link_neighbours(entries, linking, memo)
         page_entries = [place_once(p, config, register, targets, options, placed, states, memo) for p in shown_pages]

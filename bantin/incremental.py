@@ -25,82 +25,43 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator, Mapping
 
-import jinja2
-from jinja2 import meta, nodes
-
-from .cards import TemplateCards, card_options, draw_cards, ready_cards, remove_cards, template_cards
+from .cards import Drawing, ready_cards
 from .digest import Digester
 from .model import Entry, Page, Site
 from .problems import BuildError, Problem
 from .render import Environment, environment_for, make_environment, render_pages, standalone_pages, theme_dirs
 from .stamp import digest_of, engine_fingerprint
-from .tasks import TeaserTable, pack
+from .tasks import pack
+from .theme import SMALL_SITE_PARTS, TemplateFacts, read_theme
 from .workers import PARALLEL_THRESHOLD, Workers, chunked
 from .write import WriteReport, place
 
 PAGES_PER_TASK = 100
-SMALL_SITE_PARTS = frozenset({"config", "register", "preview", "built_at"})  # what a worker's skeleton site holds
 MEMO_FILE = "rendered.pickle"
-TemplateFacts = tuple[set[str] | None, TemplateCards]
 
 
 @dataclass(frozen=True)
 class RenderContext:
-    """Everything a page's rendering depends on besides its own data, and the cards its templates draw (see cards.py)."""
+    """Everything a page's rendering depends on besides its own data."""
 
     digest: str
     uses_site: bool
-    cards: frozenset[tuple[str, tuple]] = frozenset()
-
-
-def theme_files(site: Site) -> list[Path]:
-    """List every template and static file of the theme folders, the site's own first."""
-    files = []
-    for folder in theme_dirs(site.config.root, site.config.theme):
-        for part in ("templates", "static"):
-            base = folder / part
-            files += [f for f in sorted(base.rglob("*")) if f.is_file()] if base.is_dir() else []
-    return files
 
 
 def render_context(site: Site, known: dict[bytes, TemplateFacts] | None = None) -> RenderContext:
     """Fingerprint the theme, the configuration, the kind of build and what templates read of `site`.
 
-    `known` remembers, by template text, what each template reads and draws (parsing them all takes a while).
+    `known` remembers, by template text, what each template reads (parsing them all takes a while).
     """
-    known = {} if known is None else known
-    contents = [(str(file), file.read_bytes()) for file in theme_files(site)]
-    if any(data not in known for path, data in contents if "/templates/" in path):
-        probe = make_environment(site)
-        probe.globals.clear()  # names found among the globals are not reported as undeclared
-        known.update({data: template_facts(probe, data) for path, data in contents if "/templates/" in path and data not in known})
-    facts = [known[data] for path, data in contents if "/templates/" in path]
-    reads = [fact[0] for fact in facts]
+    contents, facts = read_theme(site, {} if known is None else known)
+    reads = [fact[0] for fact in facts.values()]
     read = set().union(*(r for r in reads if r is not None))
     whole = None in reads or not read <= SMALL_SITE_PARTS
     digester = Digester()
     shown = digester.digest((site.config, standalone_pages(site), tuple(getattr(site, part) for part in sorted(read & SMALL_SITE_PARTS))))
     digest = digest_of(engine_fingerprint(), contents, shown, site.preview,
                        [str(d) for d in theme_dirs(site.config.root, site.config.theme)])
-    return RenderContext(digest, whole, card_options(fact[1] for fact in facts))
-
-
-def template_facts(env: jinja2.Environment, data: bytes) -> TemplateFacts:
-    """Parse a template once for what it reads of `site` (see site_reads) and the cards it draws (see cards.py)."""
-    try:
-        tree = env.parse(data.decode("utf-8"))
-    except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
-        return None, ((), {})
-    return site_reads(tree), template_cards(tree)
-
-
-def site_reads(tree: nodes.Template) -> set[str] | None:
-    """Return the parts of `site` a template reads (site.config...); None if it uses `site` in another way."""
-    if "site" not in meta.find_undeclared_variables(tree):
-        return set()
-    uses = sum(1 for name in tree.find_all(nodes.Name) if name.name == "site")
-    parts = [node.attr for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name) and node.node.name == "site"]
-    return set(parts) if len(parts) == uses else None
+    return RenderContext(digest, whole)
 
 
 def render_chunk(packed: bytes) -> tuple[dict[str, bytes], tuple[Problem, ...]]:
@@ -132,8 +93,8 @@ class Rendering(Mapping[str, bytes]):
     every file, which would make it the slowest process of a large build.
     """
 
-    def __init__(self, site: Site, pages: list[Page], context: RenderContext, workers: Workers) -> None:
-        self.site, self.context, self.workers = site, context, workers
+    def __init__(self, site: Site, pages: list[Page], context: RenderContext, workers: Workers, drawing: Drawing) -> None:
+        self.site, self.context, self.workers, self.drawing = site, context, workers, drawing
         self.pages = {page.output: page for page in sorted(pages, key=lambda page: page.output)}
         self.skeleton = replace(site, entries=(), pages=standalone_pages(site), feeds=(), assets=())
         self.results: Iterator[tuple[dict[str, bytes], tuple[Problem, ...]]] | None = None
@@ -146,21 +107,18 @@ class Rendering(Mapping[str, bytes]):
         return iter(chunked(pages, PAGES_PER_TASK))
 
     def write_into(self, staging: Path, previous: Path) -> WriteReport:
-        """Have the workers draw the teaser cards, then render every page and write it into the staging folder."""
+        """Have the workers render every page, with the cards drawn ahead, and write it into the staging folder."""
         pages = sorted(self.pages.values(), key=neighbourhood)
-        written, unchanged, problems, drawn = 0, 0, (), ()
+        written, unchanged, problems = 0, 0, ()
         try:
-            with TeaserTable(self.site) as table:
-                drawn = draw_cards(self.skeleton, pages, self.context, table, self.workers)
-                cards = (drawn, table.token, table.file) if drawn else None
+            with self.drawing.teaser_table(self.site) as table:
+                cards = self.drawing.cards()
                 tasks = (pack((self.context.digest, self.skeleton, chunk, staging, previous, cards), table) for chunk in self.chunks(pages))
                 for report, found in self.workers.stream(render_and_place, tasks):
                     written, unchanged, problems = written + report.written, unchanged + report.unchanged, problems or found
         except BaseException:
             self.workers.terminate()  # so that no worker still writes while the unfinished staging folder is removed
             raise
-        finally:
-            remove_cards(drawn)
         if problems:
             raise BuildError(problems)
         return WriteReport(written, unchanged)
@@ -203,11 +161,12 @@ def neighbourhood(page: Page) -> tuple[str, str, str, str]:
     return page.template, page.url.split("/", 2)[1], str(page.date or ""), page.output
 
 
-def render_lazily(site: Site, pages: list[Page], context: RenderContext, workers: Workers | None) -> Mapping[str, bytes]:
+def render_lazily(site: Site, pages: list[Page], context: RenderContext, workers: Workers | None,
+                  drawing: Drawing | None = None) -> Mapping[str, bytes]:
     """Render pages as they are written when the workers can do it, else render them all now."""
     if context.uses_site or workers is None or workers.jobs <= 1 or len(pages) < PARALLEL_THRESHOLD:
         return render_pages(site, pages)
-    return Rendering(site, pages, context, workers)
+    return Rendering(site, pages, context, workers, drawing or Drawing())
 
 
 def page_digests(site: Site, parsed: dict[int, tuple[object, str]]) -> dict[str, bytes] | None:

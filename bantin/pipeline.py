@@ -10,10 +10,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .assemble import Memo, Options, assemble
 from .cache import RACY_NS
+from .cards import Drawing
 from .config import Config, load_config
 from .directives import Register, load_register
 from .discover import SourceFile, Sources, discover, is_ignored
@@ -75,15 +76,16 @@ def build(request: BuildRequest) -> BuildResult:
 def build_site(config: Config, request: BuildRequest, inputs: tuple[str, int] | None, folder: Path | None,
                started: float) -> BuildResult:
     """Build the site: load everything, render, write, and remember what was made for the next build."""
-    with Workers(request.jobs) as workers:
-        site, warnings, parsed = load_everything(config, request, ParseCache(folder), workers)
-        context, memo = render_context(site), RenderMemo(folder)
+    with Drawing() as drawing, Workers(request.jobs) as workers:
+        site, warnings, parsed = load_everything(config, request, ParseCache(folder), workers,
+                                                 on_placed=lambda placed: drawing.start(placed, workers))
+        context, memo = render_context(site, drawing.known), RenderMemo(folder)
         meanwhile = workers.running and not memo.matches(context)
         digests = PageDigests(site, parsed_identities(parsed), meanwhile) if folder else None
         kept = memo.kept(context, config.output, digests)
         copies = files_to_copy(site)
         kept = {name: file for name, file in kept.items() if name not in copies}
-        pages = render_lazily(site, [p for p in site.pages if p.output not in kept], context, workers)
+        pages = render_lazily(site, [p for p in site.pages if p.output not in kept], context, workers, drawing)
         feeds = render_feeds(site)
         report = write_site(config.output, feeds, copies | kept, config.root / ".bantin" / "spare" if folder else None, pages)
         files = ChainMap(feeds, pages)
@@ -121,8 +123,11 @@ def load_site(config: Config, request: BuildRequest, cache: ParseCache) -> tuple
 
 
 def load_everything(config: Config, request: BuildRequest, cache: ParseCache, workers: Workers | None,
-                    sources: Sources | None = None, memo: Memo | None = None) -> tuple[Site, tuple[Problem, ...], ParseResult]:
-    """Load the site model, and also return the parse result (for digests and the stamp); `memo` serves `serve`."""
+                    sources: Sources | None = None, memo: Memo | None = None,
+                    on_placed: Callable[[Site], None] | None = None) -> tuple[Site, tuple[Problem, ...], ParseResult]:
+    """Load the site model, and also return the parse result (for digests and the stamp); `memo` serves `serve`.
+
+    `on_placed` is shown the articles once placed, before the rest of the model is built (see cards.py)."""
     sources = sources or discover(config.content_dir, config.root)
     if workers is not None and len(sources.articles) + len(sources.pages) >= PARALLEL_THRESHOLD:
         workers.start()  # fork now, while this process holds nothing but the list of files
@@ -131,7 +136,7 @@ def load_everything(config: Config, request: BuildRequest, cache: ParseCache, wo
     problems += list(sources.problems) + list(parsed.problems) + static_clashes(config, sources.assets)
     options = Options(request.now or datetime.now(config.tz), request.drafts, request.future, request.preview)
     try:
-        site, more = assemble(config, register, list(parsed.articles), list(parsed.pages), sources.assets, options, memo)
+        site, more = assemble(config, register, list(parsed.articles), list(parsed.pages), sources.assets, options, memo, on_placed)
     except BuildError as error:
         raise BuildError(problems + list(error.problems)) from None
     if errors_only(problems):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import re
 import traceback
@@ -165,6 +166,11 @@ class Partials:
         if len(self.kept) > PARTIALS_KEPT:
             self.kept.popitem(last=False)  # the least recently shown: memory stays small however large the site
         return html
+
+
+CARD_OPTIONS = tuple(inspect.signature(Partials.teaser_card).parameters.values())[2:]  # after self and teaser
+CARD_OPTION_NAMES = tuple(option.name for option in CARD_OPTIONS)
+CARD_OPTION_DEFAULTS = tuple(option.default for option in CARD_OPTIONS)
 
 
 def menu_current(config: Config) -> Callable[[str], tuple[str, ...]]:

@@ -31,13 +31,14 @@ from .assemble import Memo
 from .config import Config, load_config
 from .discover import SourceFile, Sources, check_size, classify, discover, is_ignored
 from .feeds import render_feeds
-from .incremental import RenderContext, TemplateFacts, render_context, render_lazily
+from .incremental import RenderContext, render_context, render_lazily
 from .model import Page, Site
 from .parse import ParseCache
 from .pipeline import BuildRequest, cache_folder, files_to_copy, load_everything
 from .problems import Problem
 from .render import Environment, make_environment, point_at, render_pages
 from .stamp import scan
+from .theme import TemplateFacts
 from .workers import PARALLEL_THRESHOLD, Workers
 from .write import WriteReport, check_output, existing_files, write_in_place
 
@@ -69,7 +70,7 @@ class PreviewSession:
         self.extras: dict[str, bytes] = {}
         self.context: RenderContext | None = None
         self.env: tuple[str, Environment] | None = None
-        self.reads: dict[bytes, TemplateFacts] = {}  # what each template (by its text) reads and draws
+        self.reads: dict[bytes, TemplateFacts] = {}  # what each template (by its text) reads
         self.folder: tuple[int, int] | None = None
         self.frozen = False
         self.records: dict[str, SourceFile] = {}

@@ -49,11 +49,11 @@ def restore(kind: type, state: dict[str, object]) -> object:
 class TeaserTable:
     """Every article's teaser, written once to a temporary file that each worker reads once."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, folder: str | None = None) -> None:
         self.teasers = tuple(entry.teaser for entry in site.entries)
         self.places = {id(teaser): place for place, teaser in enumerate(self.teasers)}
         self.token = secrets.token_hex(8)  # a worker never mistakes an older build's table for this one
-        handle, self.file = tempfile.mkstemp(prefix="bantin-teasers-", suffix=".pickle")
+        handle, self.file = tempfile.mkstemp(prefix="bantin-teasers-", suffix=".pickle", dir=folder)
         with os.fdopen(handle, "wb") as out:
             pickle.dump(self.teasers, out, protocol=PROTOCOL)
 

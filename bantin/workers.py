@@ -60,6 +60,14 @@ class Workers:
             return map(function, items)
         return self.pool.imap(function, items, chunksize=chunk or max(1, min(64, len(items) // (self.jobs * 8))))
 
+    def start_map(self, function: Callable[[T], R], items: list[T]) -> Callable[[], list[R]]:
+        """Start applying `function` to every item across the workers; return a function that waits for the results, in order."""
+        self.start()
+        if self.pool is None:
+            results = list(map(function, items))
+            return lambda: results
+        return self.pool.map_async(function, items, chunksize=1).get
+
     def stream(self, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """Apply `function` to every item in order, keeping only a few items in flight so results never pile up."""
         self.start()

@@ -1,4 +1,4 @@
-"""Teaser cards drawn ahead (bantin/cards.py): found in the templates, rendered once, shown as the page would render them."""
+"""Teaser cards drawn ahead (bantin/cards.py, bantin/theme.py): found in the templates, rendered once, shown as the page would render them."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import jinja2
 import pytest
 
 from bantin import cards
-from bantin.cards import card_options, ready_cards, remove_cards, render_cards, template_cards, wanted_cards
-from bantin.incremental import render_context
+from bantin.cards import ready_cards, render_cards
 from bantin.render import environment_for, render_pages, standalone_pages
 from bantin.tasks import TeaserTable, pack
-from sitekit import REPO, make_site
+from bantin.theme import card_options, drawn_ahead, read_theme, template_cards
+from sitekit import REPO, make_site, snapshot
 from test_tasks import loaded_site, many_articles
 
 PLAIN = (3, False, True, True)  # teaser_card's defaults: level, show_picture, show_section, show_summary
@@ -61,35 +61,67 @@ def test_an_option_defaulting_a_name_takes_every_constant_the_theme_sets_it_to()
 
 def test_the_default_theme_draws_related_others_and_list_cards_ahead(tmp_path: Path) -> None:
     site = loaded_site(tmp_path)
-    assert {("related", (3, False, True, False)), ("others", (3, False, False, False)), ("teasers", (2, True, True, True)),
-            ("teasers", (3, True, True, True))} <= render_context(site).cards
+    assert set(drawn_ahead(read_theme(site, {})[1])) == {(3, False, True, False), (3, False, False, False), (2, True, True, True),
+                                                        (3, True, True, True)}  # not the home page's own lists
+
+
+@pytest.mark.parametrize("card, drawn", [
+    ("<li>{{ teaser.title }} {{ config.title }} {{ site.config.lang }} {{ url(teaser.url) }}</li>", True),
+    ("<li>{{ teaser.title }} {{ standalone_pages|length }}</li>", False),
+    ("<li>{{ teaser.title }} {{ site.pages|length }}</li>", False),
+    ("<li>{% include '_badge.html' %}</li>", False),
+    ("<li>{{ cached_partial('_fontsize.html') }}</li>", False),
+], ids=["values-and-fixed-globals", "standalone-pages", "site-pages", "include", "partial"])
+def test_cards_are_drawn_ahead_only_from_a_card_template_that_needs_no_page(tmp_path: Path, card: str, drawn: bool) -> None:
+    root = make_site(tmp_path / "site", many_articles(3))
+    (root / "theme/templates").mkdir(parents=True)
+    (root / "theme/templates/_teaser.html").write_text(card, encoding="utf-8")
+    (root / "theme/templates/_badge.html").write_text("{{ teaser.title }}", encoding="utf-8")
+    site = loaded_site(tmp_path / "again", 3)
+    site = replace(site, config=replace(site.config, root=root))
+    assert bool(drawn_ahead(read_theme(site, {})[1])) is drawn
 
 
 def test_cards_drawn_ahead_are_what_the_pages_show_and_the_pages_use_them(tmp_path: Path) -> None:
     site = loaded_site(tmp_path)
-    context = render_context(site)
     skeleton = replace(site, entries=(), pages=standalone_pages(site), feeds=(), assets=())
     pages = [page for page in site.pages if page.template == "article.html"]
     expected = render_pages(skeleton, pages, environment_for("plain", skeleton))
+    options = drawn_ahead(read_theme(site, {})[1])
     with TeaserTable(site) as table:
-        wanted = wanted_cards(pages, context.cards, table.places)
-        assert len(wanted) == len(set(wanted)) and {options for _, options in wanted} == {(3, False, True, False), (3, False, False, False)}
-        file = render_cards(pack((context.digest, skeleton, [table.teasers[place] for place, _ in wanted], wanted), table))
+        wanted = [(place, chosen) for place in range(len(table.teasers)) for chosen in options]
+        task = (f"cards {table.token}", replace(skeleton, pages=()), [table.teasers[p] for p, _ in wanted], wanted,
+                str(tmp_path))
+        file = render_cards(pack(task, table))
         try:
             places, drawn = ready_cards((file,), table.token, table.file)
-            assert len(drawn) == len(wanted) and len(places) == len(site.entries)
-            env = environment_for(context.digest, skeleton)
+            assert len(drawn) == len(wanted) == 4 * len(site.entries) and len(places) == len(site.entries)
+            env = environment_for("pages", skeleton)
             env.partials.places, env.partials.drawn = places, drawn
             assert render_pages(skeleton, pickle.loads(pack(pages, table)), env) == expected
-            key, html = next(iter(drawn.items()))
-            drawn[key] = html.replace(b"teaser-title", b"drawn-ahead")
+            for key, html in drawn.items():
+                drawn[key] = html.replace(b"teaser-title", b"drawn-ahead")
             env.partials.kept.clear()
             again = render_pages(skeleton, pickle.loads(pack(pages, table)), env)
-            assert any(b"drawn-ahead" in html for html in again.values())
+            assert all(b"drawn-ahead" in html and b"teaser-title" not in html for html in again.values())
         finally:
-            remove_cards([file])
             cards._ready.clear()
-    assert not os.path.exists(file)
+            os.unlink(file)
+
+
+def test_a_theme_whose_cards_need_the_pages_renders_them_with_the_pages(tmp_path: Path) -> None:
+    sites = [make_site(tmp_path / name, many_articles(230)) for name in ("two", "one")]
+    for root, jobs in zip(sites, ("2", "1")):
+        (root / "theme/templates").mkdir(parents=True)
+        (root / "theme/templates/_teaser.html").write_text("<li>{{ teaser.title }} ({{ standalone_pages|length }} trang)</li>\n",
+                                                           encoding="utf-8")
+        (root / "content/pages").mkdir(parents=True, exist_ok=True)
+        (root / "content/pages/gioi-thieu.md").write_text("---\ntitle: Giới thiệu\n---\n\nVề bản tin.\n", encoding="utf-8")
+        done = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "--jobs", jobs, "--no-cache"],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    assert "(1 trang)" in (sites[0] / "public/tin-tuc/index.html").read_text(encoding="utf-8")
+    assert snapshot(sites[0] / "public") == snapshot(sites[1] / "public")
 
 
 def test_a_card_that_fails_is_reported_with_the_page_that_shows_it(tmp_path: Path) -> None:
