@@ -138,3 +138,15 @@ def test_a_card_that_fails_is_reported_with_the_page_that_shows_it(tmp_path: Pat
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "giao-dien/templates/_teaser.html:1: Lỗi khi dựng trang /" in done.stderr and "khong_co" in done.stderr
     assert list(temporary.iterdir()) == [] and not (root / "public").exists()
+
+
+def test_a_content_error_found_while_cards_are_drawn_leaves_nothing_behind(tmp_path: Path) -> None:
+    files = many_articles(230)
+    files["content/tin-tuc/bai-1.md"] = files["content/tin-tuc/bai-1.md"].replace("(../tin-tuc/bai-1.md)", "(../tin-tuc/khong-co.md)")
+    root = make_site(tmp_path / "site", files)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "--jobs", "2"], capture_output=True,
+                          text=True, env=dict(os.environ, TMPDIR=str(temporary)), timeout=300)
+    assert done.returncode == 1 and "content/tin-tuc/bai-1.md:" in done.stderr and "khong-co.md" in done.stderr
+    assert list(temporary.iterdir()) == [] and not (root / "public").exists()
