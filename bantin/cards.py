@@ -41,7 +41,8 @@ class Drawing:
     Used as the outer context of the build's Workers, so the folder goes only once no worker can write to it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, ahead: bool = True) -> None:
+        self.ahead = ahead  # False when most pages will be kept from the last build: drawing every card would be waste
         self.known: dict[bytes, TemplateFacts] = {}  # each template's facts, by text; the render context reuses them
         self.folder: str | None = None
         self.table: TeaserTable | None = None
@@ -49,8 +50,10 @@ class Drawing:
 
     def start(self, placed: Site, workers: Workers) -> None:
         """Have the workers draw every article's cards, once the articles are placed (their teasers exist)."""
+        if not self.ahead or not workers.running or len(placed.entries) < PARALLEL_THRESHOLD:
+            return
         options = drawn_ahead(read_theme(placed, self.known)[1])
-        if not options or not workers.running or len(placed.entries) < PARALLEL_THRESHOLD:
+        if not options:
             return
         self.folder = tempfile.mkdtemp(prefix="bantin-cards-")
         self.table = TeaserTable(placed, self.folder)

@@ -76,10 +76,11 @@ def build(request: BuildRequest) -> BuildResult:
 def build_site(config: Config, request: BuildRequest, inputs: tuple[str, int] | None, folder: Path | None,
                started: float) -> BuildResult:
     """Build the site: load everything, render, write, and remember what was made for the next build."""
-    with Drawing() as drawing, Workers(request.jobs) as workers:
+    memo = RenderMemo(folder)
+    with Drawing(ahead=not memo.pages) as drawing, Workers(request.jobs) as workers:  # a rebuild renders few pages
         site, warnings, parsed = load_everything(config, request, ParseCache(folder), workers,
                                                  on_placed=lambda placed: drawing.start(placed, workers))
-        context, memo = render_context(site, drawing.known), RenderMemo(folder)
+        context = render_context(site, drawing.known)
         meanwhile = workers.running and not memo.matches(context)
         digests = PageDigests(site, parsed_identities(parsed), meanwhile) if folder else None
         kept = memo.kept(context, config.output, digests)

@@ -72,8 +72,13 @@ def drawn_ahead(facts: dict[str, TemplateFacts]) -> tuple[Options, ...]:
     """List the options every article's card is drawn with ahead; none when the card template needs the pages.
 
     Those are the options of calls on the data of articles and lists. The card template may
-    read only its values and globals that are the same before the pages exist.
+    read only its values and globals that are the same before the pages exist. Nothing is drawn
+    when a template reads more of `site` than its small parts: then the main process renders
+    every page itself (see incremental.py).
     """
+    reads = [fact[0] for fact in facts.values()]
+    if None in reads or not set().union(*reads) <= SMALL_SITE_PARTS:
+        return ()
     card = next((fact for path, fact in facts.items() if path.endswith("/templates/" + TEASER_TEMPLATE)), None)
     if card is None or card[2] is None or not card[2] <= CARD_GLOBALS | {"teaser", *NAMES, "site"}:
         return ()

@@ -82,6 +82,14 @@ def test_cards_are_drawn_ahead_only_from_a_card_template_that_needs_no_page(tmp_
     assert bool(drawn_ahead(read_theme(site, {})[1])) is drawn
 
 
+def test_nothing_is_drawn_ahead_when_a_template_reads_the_whole_site(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", many_articles(3))
+    (root / "theme/templates").mkdir(parents=True)
+    (root / "theme/templates/_footer.html").write_text("<footer>{{ site.pages|length }} trang</footer>", encoding="utf-8")
+    site = loaded_site(tmp_path / "again", 3)
+    assert drawn_ahead(read_theme(replace(site, config=replace(site.config, root=root)), {})[1]) == ()
+
+
 def test_cards_drawn_ahead_are_what_the_pages_show_and_the_pages_use_them(tmp_path: Path) -> None:
     site = loaded_site(tmp_path)
     skeleton = replace(site, entries=(), pages=standalone_pages(site), feeds=(), assets=())
