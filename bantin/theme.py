@@ -29,24 +29,33 @@ CARD_GLOBALS = frozenset({"config", "url", "absolute_url", "static_url", "previe
 INCLUDING = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)
 
 
-def theme_files(site: Site) -> list[Path]:
-    """List every template and static file of the theme folders, the site's own first."""
+def theme_files(site: Site) -> list[tuple[str, Path]]:
+    """List every template and static file of the theme folders, the site's own first, each with its name ("templates/base.html")."""
     files = []
     for folder in theme_dirs(site.config.root, site.config.theme):
         for part in ("templates", "static"):
             base = folder / part
-            files += [f for f in sorted(base.rglob("*")) if f.is_file()] if base.is_dir() else []
+            files += [(f"{part}/{f.relative_to(base).as_posix()}", f) for f in sorted(base.rglob("*")) if f.is_file()] if base.is_dir() else []
     return files
 
 
 def read_theme(site: Site, known: dict[bytes, TemplateFacts]) -> tuple[list[tuple[str, bytes]], dict[str, TemplateFacts]]:
-    """Read every theme file, and return them with the facts of each template by path (parsing only texts not `known`)."""
-    contents = [(str(file), file.read_bytes()) for file in theme_files(site)]
-    if any(data not in known for path, data in contents if "/templates/" in path):
+    """Read every theme file; return them, and the facts of each template the site uses by name (a site's own hides the default's).
+
+    Only texts not `known` are parsed.
+    """
+    files = theme_files(site)
+    contents = [(str(file), file.read_bytes()) for _, file in files]
+    if any(data not in known for (name, _), (_, data) in zip(files, contents) if name.startswith("templates/")):
         probe = make_environment(site)
         probe.globals.clear()  # names found among the globals are not reported as undeclared
-        known.update({data: template_facts(probe, data) for path, data in contents if "/templates/" in path and data not in known})
-    return contents, {path: known[data] for path, data in contents if "/templates/" in path}
+        known.update({data: template_facts(probe, data) for (name, _), (_, data) in zip(files, contents)
+                      if name.startswith("templates/") and data not in known})
+    facts: dict[str, TemplateFacts] = {}
+    for (name, _), (_, data) in zip(files, contents):
+        if name.startswith("templates/"):
+            facts.setdefault(name.removeprefix("templates/"), known[data])
+    return contents, facts
 
 
 def template_facts(env: jinja2.Environment, data: bytes) -> TemplateFacts:
@@ -79,7 +88,7 @@ def drawn_ahead(facts: dict[str, TemplateFacts]) -> tuple[Options, ...]:
     reads = [fact[0] for fact in facts.values()]
     if None in reads or not set().union(*reads) <= SMALL_SITE_PARTS:
         return ()
-    card = next((fact for path, fact in facts.items() if path.endswith("/templates/" + TEASER_TEMPLATE)), None)
+    card = facts.get(TEASER_TEMPLATE)
     if card is None or card[2] is None or not card[2] <= CARD_GLOBALS | {"teaser", *NAMES, "site"}:
         return ()
     if "site" in card[2] and (card[0] is None or not card[0] <= SMALL_SITE_PARTS):

@@ -82,6 +82,16 @@ def test_cards_are_drawn_ahead_only_from_a_card_template_that_needs_no_page(tmp_
     assert bool(drawn_ahead(read_theme(site, {})[1])) is drawn
 
 
+def test_only_the_templates_a_site_uses_say_which_cards_to_draw(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", many_articles(3))
+    (root / "theme/templates").mkdir(parents=True)
+    (root / "theme/templates/article.html").write_text('{% extends "base.html" %}{% block main %}{{ page.title }}{% endblock %}',
+                                                       encoding="utf-8")
+    site = loaded_site(tmp_path / "again", 3)
+    assert set(drawn_ahead(read_theme(replace(site, config=replace(site.config, root=root)), {})[1])) == {
+        (2, True, True, True), (3, True, True, True)}  # the default article.html's related and others are hidden
+
+
 def test_nothing_is_drawn_ahead_when_a_template_reads_the_whole_site(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site", many_articles(3))
     (root / "theme/templates").mkdir(parents=True)
