@@ -59,8 +59,9 @@ class Drawing:
         self.table = TeaserTable(placed, self.folder)
         skeleton, key = replace(placed, entries=()), f"cards {self.table.token}"
         wanted = [(place, chosen) for place in range(len(self.table.teasers)) for chosen in options]
-        self.waiting = workers.start_map(render_cards, [pack((key, skeleton, [self.table.teasers[place] for place, _ in chunk], chunk, self.folder),
-                                                             self.table) for chunk in chunked(wanted, CARDS_PER_TASK)])
+        tasks = [pack((key, skeleton, [self.table.teasers[place] for place, _ in chunk], chunk, self.folder), self.table)
+                 for chunk in chunked(wanted, CARDS_PER_TASK)]
+        self.waiting = workers.start_map(render_cards, tasks)
 
     def teaser_table(self, site: Site) -> ContextManager[TeaserTable]:
         """Return the build's teaser table: the one the cards were drawn with, else a new one."""

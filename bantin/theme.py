@@ -64,13 +64,14 @@ def template_facts(env: jinja2.Environment, data: bytes) -> TemplateFacts:
         tree = env.parse(data.decode("utf-8"))
     except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
         return None, ((), {}), None
-    needs = None if any(True for _ in tree.find_all(INCLUDING)) else frozenset(meta.find_undeclared_variables(tree))
-    return site_reads(tree), template_cards(tree), needs
+    undeclared = frozenset(meta.find_undeclared_variables(tree))
+    needs = None if any(True for _ in tree.find_all(INCLUDING)) else undeclared
+    return site_reads(tree, undeclared), template_cards(tree), needs
 
 
-def site_reads(tree: nodes.Template) -> set[str] | None:
+def site_reads(tree: nodes.Template, undeclared: frozenset[str]) -> set[str] | None:
     """Return the parts of `site` a template reads (site.config...); None if it uses `site` in another way."""
-    if "site" not in meta.find_undeclared_variables(tree):
+    if "site" not in undeclared:
         return set()
     uses = sum(1 for name in tree.find_all(nodes.Name) if name.name == "site")
     parts = [node.attr for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name) and node.node.name == "site"]
