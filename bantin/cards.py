@@ -25,7 +25,7 @@ from dataclasses import replace
 from typing import Any, Callable, ContextManager
 
 from .model import Site
-from .render import CARD_OPTION_NAMES, TEASER_TEMPLATE, environment_for
+from .render import TEASER_TEMPLATE, card_values, environment_for
 from .tasks import PROTOCOL, TeaserTable, pack, teaser_table
 from .theme import TemplateFacts, drawn_ahead, read_theme
 from .workers import PARALLEL_THRESHOLD, Workers, chunked
@@ -87,7 +87,7 @@ def render_cards(packed: bytes) -> str | None:
     rendered = {}
     for (place, options), teaser in zip(wanted, teasers):
         try:
-            html = template.render(teaser=teaser, **dict(zip(CARD_OPTION_NAMES, options)))
+            html = template.render(**card_values(teaser, options))
         except Exception:  # noqa: BLE001 - the page that shows this card will report the error, naming the page
             continue
         rendered[(place, *options)] = html.encode("utf-8", "surrogatepass")

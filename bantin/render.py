@@ -122,7 +122,7 @@ class Partials:
     same HTML: a teaser card appears on about eleven article pages, the footer on every page.
     Pages sharing teasers are rendered one after another (see incremental.neighbourhood), so
     keeping the latest few thousand spares a third of the time spent in templates. In a worker,
-    most teaser cards are drawn ahead (`ready`, see cards.py).
+    most teaser cards are drawn ahead (`drawn`, see cards.py).
     """
 
     def __init__(self, env: Environment) -> None:
@@ -147,9 +147,8 @@ class Partials:
         place = self.places.get(id(teaser))
         if place is not None and (drawn := self.drawn.get((place, level, show_picture, show_section, show_summary))) is not None:
             return Markup(drawn.decode("utf-8", "surrogatepass"))
-        key = (TEASER_TEMPLATE, teaser, level, show_picture, show_section, show_summary)
-        return self.cached(key, TEASER_TEMPLATE, {"teaser": teaser, "level": level, "show_picture": show_picture,
-                                                 "show_section": show_section, "show_summary": show_summary})
+        options = (level, show_picture, show_section, show_summary)
+        return self.cached((TEASER_TEMPLATE, teaser, *options), TEASER_TEMPLATE, card_values(teaser, options))
 
     def teaser_cards(self, teasers: Iterable[Any], level: int = 3, show_picture: bool = False, show_section: bool = True,
                      show_summary: bool = True) -> Markup:
@@ -171,6 +170,11 @@ class Partials:
 CARD_OPTIONS = tuple(inspect.signature(Partials.teaser_card).parameters.values())[2:]  # after self and teaser
 CARD_OPTION_NAMES = tuple(option.name for option in CARD_OPTIONS)
 CARD_OPTION_DEFAULTS = tuple(option.default for option in CARD_OPTIONS)
+
+
+def card_values(teaser: Any, options: tuple[Any, ...]) -> dict[str, Any]:
+    """Return what `_teaser.html` sees of a card: the teaser and each option by name (drawn ahead or not, the same)."""
+    return {"teaser": teaser, **dict(zip(CARD_OPTION_NAMES, options))}
 
 
 def menu_current(config: Config) -> Callable[[str], tuple[str, ...]]:
