@@ -247,17 +247,18 @@ def test_the_open_tab_follows_the_editor_in_chromium(tmp_path: Path, serve, brow
         page = context.new_page()
         page.goto(f"http://127.0.0.1:{served.port}{ARTICLE}")
         connected = "() => Boolean(window.LiveReload && window.LiveReload.connector.protocol)"
+        # Mid-reload the new document has no body yet: a predicate that throws ends the wait instead of retrying.
+        showing = "(text) => document.body !== null && document.body.innerText.includes(text)"
         page.wait_for_function(connected, timeout=TIMEOUT * 1000)  # the tab has told the server it is open
         source.write_text(article("Bài một", body="Đoạn hiện ngay trong trình duyệt."), encoding="utf-8")
-        page.wait_for_function("() => document.body.innerText.includes('Đoạn hiện ngay trong trình duyệt.')",
-                               timeout=TIMEOUT * 1000)
+        page.wait_for_function(showing, arg="Đoạn hiện ngay trong trình duyệt.", timeout=TIMEOUT * 1000)
         page.wait_for_function(connected, timeout=TIMEOUT * 1000)
         source.write_text("---\ntitle: Bài một\n---\n\nThiếu ngày.\n", encoding="utf-8")
         page.wait_for_function("() => document.title === 'Lỗi khi dựng bản tin'", timeout=TIMEOUT * 1000)
         assert "content/tin-tuc/bai-mot.md" in page.inner_text("main")
         page.wait_for_function(connected, timeout=TIMEOUT * 1000)
         source.write_text(article("Bài một", body="Đã sửa xong."), encoding="utf-8")
-        page.wait_for_function("() => document.body.innerText.includes('Đã sửa xong.')", timeout=TIMEOUT * 1000)
+        page.wait_for_function(showing, arg="Đã sửa xong.", timeout=TIMEOUT * 1000)
         assert page.url == f"http://127.0.0.1:{served.port}{ARTICLE}"
     finally:
         context.close()
