@@ -43,6 +43,7 @@ UNSAFE_TAGS = {"script", "iframe", "object", "embed", "applet", "frame", "frames
                "form", "input", "button", "textarea", "select", "svg", "math", "template", "noscript"}
 PLAIN_URL = re.compile(r"[^\s&<>\"']+")  # printed as they are by both serialisers
 SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+SPACES_AND_CONTROLS = re.compile(r"[\x00-\x20]")  # a browser ignores them inside a URL scheme
 UNSAFE_TAG = re.compile("<(?:" + "|".join(sorted(UNSAFE_TAGS)) + ")", re.I)
 HANDLER = re.compile(r"""[\s'"/]on""", re.I)  # HTML reads an attribute name only after a space, quote or slash
 ODD_VALUE = re.compile(r"""=\s*(?!["'](?:#|(?:""" + "|".join(sorted(URL_SCHEMES)) + "):))")  # a value not opening with a fragment or allowed scheme
@@ -297,7 +298,7 @@ class UnsafeFinder(HTMLParser):
 
 def url_scheme(url: str) -> str:
     """Return a URL's scheme as a browser reads it (ignoring spaces and controls inside it), lower-cased."""
-    match = SCHEME.match(re.sub(r"[\x00-\x20]", "", url))
+    match = SCHEME.match(SPACES_AND_CONTROLS.sub("", url))
     return match.group(1).lower() if match else ""
 
 
