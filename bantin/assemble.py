@@ -6,12 +6,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable
 
-from .config import Config
+from .config import Config, Section
 from .content import Article
 from .directives import Register
 from .discover import SourceFile
 from .links import Targets, attachment_links, lead_picture, local_references, resolve_body
-from .model import Asset, Entry, Site, Teaser
+from .model import Asset, Entry, Picture, Site, Teaser
 from .neighbours import link_neighbours
 from .pages import Index, Keys, PagesMemo, article_page, build_feeds, build_pages
 from .problems import BuildError, Problem, did_you_mean, errors_only
@@ -76,10 +76,11 @@ class Assembled:
 
 def assemble(config: Config, register: Register, articles: list[Article], pages: list[Article],
              assets: tuple[SourceFile, ...], options: Options, memo: Memo | None = None,
-             on_placed: Callable[[Site], None] | None = None) -> tuple[Site, list[Problem]]:
+             on_placed: Callable[[Site, tuple[Teaser, ...]], None] | None = None) -> tuple[Site, list[Problem]]:
     """Build the Site from parsed records; raise BuildError on any broken reference.
 
-    `on_placed` is shown the articles as soon as they are placed, as a site with no pages yet (see cards.py).
+    `on_placed` is shown every article's teaser as soon as the articles have URLs, with a site that
+    has no entries or pages yet (see cards.py); their entries then hold these very teasers.
     """
     memo = memo or Memo(once=True)
     memo.start(config, register, options)
@@ -90,10 +91,11 @@ def assemble(config: Config, register: Register, articles: list[Article], pages:
         shown_pages = [p for p in pages if visible(p, options)]
         targets = make_targets(config, shown, shown_pages, articles + pages, assets, memo)
         placed: list[Problem] = []
-        entries = [place_once(a, config, register, targets, options, placed, states, memo) for a in shown]
-        entries.sort(key=lambda entry: rank_key(entry, memo))
+        early = {a.path: teaser_parts(a, config, targets, options) for a in shown} if on_placed else {}
         if on_placed is not None:
-            on_placed(Site(config, register, tuple(entries), (), (), (), options.now, options.preview))
+            on_placed(Site(config, register, (), (), (), (), options.now, options.preview), tuple(e.teaser for e in early.values()))
+        entries = [place_once(a, config, register, targets, options, placed, states, memo, early.get(a.path)) for a in shown]
+        entries.sort(key=lambda entry: rank_key(entry, memo))
         linking: list[Problem] = []
         entries = link_neighbours(entries, linking, memo)
         page_entries = [place_once(p, config, register, targets, options, placed, states, memo) for p in shown_pages]
@@ -242,8 +244,10 @@ def url_once(article: Article, config: Config, memo: Memo | None) -> str:
 
 
 def place_once(article: Article, config: Config, register: Register, targets: Targets, options: Options,
-               problems: list[Problem], states: dict[str, tuple[int, int]], memo: Memo) -> Entry:
-    """Place an article, or reuse last time's entry when the record and everything it refers to are the same."""
+               problems: list[Problem], states: dict[str, tuple[int, int]], memo: Memo, early: TeaserParts | None = None) -> Entry:
+    """Place an article, or reuse last time's entry when the record and everything it refers to are the same.
+
+    `early` is the article's teaser made ahead of the rest (see teaser_parts), if it was."""
     known = memo.placed.get(article.path)
     same = known is not None and known[0] is article
     files = known[1] if same else () if memo.once else referenced_files(article)
@@ -253,7 +257,7 @@ def place_once(article: Article, config: Config, register: Register, targets: Ta
         problems += known[4]
         return known[3]
     found: list[Problem] = []
-    entry = place(article, config, register, targets, options, found)
+    entry = place(article, config, register, targets, options, found, early)
     memo.placed[article.path] = (article, files, reads, entry, tuple(found))
     problems += found
     return entry
@@ -267,14 +271,38 @@ def referenced_files(article: Article) -> tuple[str, ...]:
     return tuple(files)
 
 
-def place(article: Article, config: Config, register: Register, targets: Targets, options: Options,
-          problems: list[Problem]) -> Entry:
-    """Resolve an article's section, directives, links and files."""
-    path = f"content/{article.path}"
+@dataclass(frozen=True)
+class TeaserParts:
+    """What an article's teaser needs, worked out before the rest of its entry, with the problems found on the way."""
+
+    section: Section | None
+    section_problems: tuple[Problem, ...]
+    picture: Picture | None
+    picture_problems: tuple[Problem, ...]
+    teaser: Teaser
+
+
+def teaser_parts(article: Article, config: Config, targets: Targets, options: Options) -> TeaserParts:
+    """Resolve an article's section and lead photo, and make its teaser."""
+    section_problems: list[Problem] = []
     section = section_of(article, config)
     if article.section and section is None:
-        problems.append(Problem(path, article.line_of("section"), f"Chuyên mục không tồn tại “{article.section}”.",
-                                did_you_mean(article.section, [s.slug for s in config.sections] + [s.name for s in config.sections])))
+        section_problems.append(Problem(f"content/{article.path}", article.line_of("section"), f"Chuyên mục không tồn tại “{article.section}”.",
+                                        did_you_mean(article.section, [s.slug for s in config.sections] + [s.name for s in config.sections])))
+    picture_problems: list[Problem] = []
+    picture = lead_picture(article, targets, picture_problems)
+    url = targets.urls.get(article.path, article_url(article, config))
+    teaser = Teaser(url, article.title, article.date or options.now, article.summary, section, picture, bool(article.external_url),
+                    badge(article, options) if options.preview else "")
+    return TeaserParts(section, tuple(section_problems), picture, tuple(picture_problems), teaser)
+
+
+def place(article: Article, config: Config, register: Register, targets: Targets, options: Options,
+          problems: list[Problem], early: TeaserParts | None = None) -> Entry:
+    """Resolve an article's section, directives, links and files."""
+    path = f"content/{article.path}"
+    parts = early or teaser_parts(article, config, targets, options)
+    problems += parts.section_problems
     directives = []
     for name in article.directives:
         directive = register.find(name)
@@ -283,12 +311,11 @@ def place(article: Article, config: Config, register: Register, targets: Targets
                                     register.suggest(name) + " Nếu là văn bản mới, hãy thêm nó vào content/directives.toml."))
         elif directive not in directives:
             directives.append(directive)
-    picture = lead_picture(article, targets, problems)
-    url = targets.urls.get(article.path, article_url(article, config))
-    tag = badge(article, options) if options.preview else ""
-    teaser = Teaser(url, article.title, article.date or options.now, article.summary, section, picture, bool(article.external_url), tag)
+    problems += parts.picture_problems
     placed = with_body(article, resolve_body(article, targets, problems))
-    return Entry(placed, url, section, tuple(directives), picture, attachment_links(article, targets, problems), tag, teaser)
+    teaser = parts.teaser
+    return Entry(placed, teaser.url, parts.section, tuple(directives), parts.picture, attachment_links(article, targets, problems),
+                 teaser.badge, teaser)
 
 
 def with_body(article: Article, body_html: str) -> Article:

@@ -20,13 +20,16 @@ import os
 import pickle
 import shutil
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
-from dataclasses import replace
+from datetime import datetime
 from typing import Any, Callable, ContextManager
 
-from .model import Site
+from .config import Config
+from .directives import Register
+from .model import Site, Teaser
 from .render import TEASER_TEMPLATE, card_values, environment_for
-from .tasks import PROTOCOL, TeaserTable, pack, teaser_table
+from .tasks import PROTOCOL, TeaserTable, pack, teaser_table, teasers_of
 from .theme import TemplateFacts, drawn_ahead, read_theme
 from .workers import PARALLEL_THRESHOLD, Workers, chunked
 
@@ -47,17 +50,39 @@ class Drawing:
         self.folder: str | None = None
         self.table: TeaserTable | None = None
         self.waiting: Callable[[], list[str | None]] | None = None
+        self.reading: Future[object] | None = None
 
-    def start(self, placed: Site, workers: Workers) -> None:
-        """Have the workers draw every article's cards, once the articles are placed (their teasers exist)."""
-        if not self.ahead or not workers.running or len(placed.entries) < PARALLEL_THRESHOLD:
+    def read_theme_meanwhile(self, config: Config, workers: Workers, articles: int) -> None:
+        """Parse the theme's templates in a thread while the workers parse the articles (they fork first).
+
+        Cards and the render context need what the templates read, and parsing them all would
+        otherwise hold up the workers between parsing and drawing. Whatever goes wrong here is
+        met again, and reported, when the facts are used (see theme_facts).
+        """
+        if not self.ahead or articles < PARALLEL_THRESHOLD or not workers.start().running:
             return
-        options = drawn_ahead(read_theme(placed, self.known)[1])
+        probe = Site(config, Register((), ()), (), (), (), (), datetime.now(config.tz), False)
+        pool = ThreadPoolExecutor(1, thread_name_prefix="theme")
+        self.reading = pool.submit(read_theme_quietly, probe, self.known)
+        pool.shutdown(wait=False)  # the thread ends with its one task
+
+    def theme_facts(self) -> dict[bytes, TemplateFacts]:
+        """Return the templates' facts found so far, once the thread reading them is done."""
+        if self.reading is not None:
+            self.reading.result()
+            self.reading = None
+        return self.known
+
+    def start(self, skeleton: Site, teasers: tuple[Teaser, ...], workers: Workers) -> None:
+        """Have the workers draw every article's cards, as soon as the teasers exist (`skeleton` has no entries or pages yet)."""
+        if not self.ahead or not workers.running or len(teasers) < PARALLEL_THRESHOLD:
+            return
+        options = drawn_ahead(read_theme(skeleton, self.theme_facts())[1])
         if not options:
             return
         self.folder = tempfile.mkdtemp(prefix="bantin-cards-")
-        self.table = TeaserTable(placed, self.folder)
-        skeleton, key = replace(placed, entries=()), f"cards {self.table.token}"
+        self.table = TeaserTable(teasers, self.folder)
+        key = f"cards {self.table.token}"
         wanted = [(place, chosen) for place in range(len(self.table.teasers)) for chosen in options]
         tasks = [pack((key, skeleton, [self.table.teasers[place] for place, _ in chunk], chunk, self.folder), self.table)
                  for chunk in chunked(wanted, CARDS_PER_TASK)]
@@ -65,7 +90,7 @@ class Drawing:
 
     def teaser_table(self, site: Site) -> ContextManager[TeaserTable]:
         """Return the build's teaser table: the one the cards were drawn with, else a new one."""
-        return nullcontext(self.table) if self.table is not None else TeaserTable(site)
+        return nullcontext(self.table) if self.table is not None else TeaserTable(teasers_of(site))
 
     def cards(self) -> CardFiles | None:
         """Wait for the cards to be drawn; return where a page task finds them, or None when none were."""
@@ -78,6 +103,14 @@ class Drawing:
     def __exit__(self, *_: object) -> None:
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def read_theme_quietly(probe: Site, known: dict[bytes, TemplateFacts]) -> None:
+    """Fill `known` with the theme's templates' facts, ignoring any error (the build meets it again)."""
+    try:
+        read_theme(probe, known)
+    except Exception:  # noqa: BLE001 - a missing or broken theme is reported where the facts are used
+        pass
 
 
 def render_cards(packed: bytes) -> str | None:

@@ -8,7 +8,6 @@ means the NEIGHBOURS entries just older in the group (the oldest few also see ne
 from __future__ import annotations
 
 import posixpath
-from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable
 
 from .model import Entry, Teaser
@@ -73,12 +72,19 @@ def link_neighbours(entries: list[Entry], problems: list[Problem], memo: Memo | 
         if stale is not None and known is not None and known[0] is entry and path not in stale and not entry.article.related:
             done = known[1]
         else:
-            done = replace(entry, related=related(entry, by_key, chains, problems), others=others(entry, chains))
+            done = with_neighbours(entry, related(entry, by_key, chains, problems), others(entry, chains))
         remembered[path] = (entry, done)
         linked.append(done)
     if memo is not None:
         memo.groups, memo.linked = chains.groups, remembered
     return linked
+
+
+def with_neighbours(entry: Entry, related: tuple[Teaser, ...], others: tuple[Teaser, ...]) -> Entry:
+    """Return a copy of an entry with its neighbours, made as pickle makes one (see assemble.with_body)."""
+    copy = Entry.__new__(Entry)
+    copy.__dict__.update(entry.__dict__, related=related, others=others)
+    return copy
 
 
 def changed_windows(chains: Chains, memo: Memo) -> set[str]:
@@ -125,7 +131,7 @@ def related(entry: Entry, by_key: Lookup, chains: Chains, problems: list[Problem
     for neighbour in chains.newest_first(nearby.values()):
         if len(chosen) >= NEIGHBOURS:
             break
-        if neighbour.teaser not in chosen:
+        if all(neighbour.teaser is not teaser for teaser in chosen):  # every teaser is its entry's one object
             chosen.append(neighbour.teaser)
     return tuple(chosen)
 

@@ -19,7 +19,7 @@ from .config import Config, load_config
 from .directives import Register, load_register
 from .discover import SourceFile, Sources, discover, is_ignored
 from .feeds import render_feeds
-from .model import Site
+from .model import Site, Teaser
 from .incremental import PageDigests, RenderMemo, render_context, render_lazily
 from .parse import ParseCache, ParseResult, parse_all
 from .problems import BuildError, Problem, errors_only
@@ -78,9 +78,11 @@ def build_site(config: Config, request: BuildRequest, inputs: tuple[str, int] | 
     """Build the site: load everything, render, write, and remember what was made for the next build."""
     memo = RenderMemo(folder)
     with Drawing(ahead=not memo.pages) as drawing, Workers(request.jobs) as workers:  # a rebuild renders few pages
-        site, warnings, parsed = load_everything(config, request, ParseCache(folder), workers,
-                                                 on_placed=lambda placed: drawing.start(placed, workers))
-        context = render_context(site, drawing.known)
+        sources = discover(config.content_dir, config.root)
+        drawing.read_theme_meanwhile(config, workers, len(sources.articles))
+        site, warnings, parsed = load_everything(config, request, ParseCache(folder), workers, sources,
+                                                 on_placed=lambda skeleton, teasers: drawing.start(skeleton, teasers, workers))
+        context = render_context(site, drawing.theme_facts())
         meanwhile = workers.running and not memo.matches(context)
         digests = PageDigests(site, parsed_identities(parsed), meanwhile) if folder else None
         kept = memo.kept(context, config.output, digests)
@@ -125,10 +127,10 @@ def load_site(config: Config, request: BuildRequest, cache: ParseCache) -> tuple
 
 def load_everything(config: Config, request: BuildRequest, cache: ParseCache, workers: Workers | None,
                     sources: Sources | None = None, memo: Memo | None = None,
-                    on_placed: Callable[[Site], None] | None = None) -> tuple[Site, tuple[Problem, ...], ParseResult]:
+                    on_placed: Callable[[Site, tuple[Teaser, ...]], None] | None = None) -> tuple[Site, tuple[Problem, ...], ParseResult]:
     """Load the site model, and also return the parse result (for digests and the stamp); `memo` serves `serve`.
 
-    `on_placed` is shown the articles once placed, before the rest of the model is built (see cards.py)."""
+    `on_placed` is shown every article's teaser once they have URLs, before the rest of the model is built (see cards.py)."""
     sources = sources or discover(config.content_dir, config.root)
     if workers is not None and len(sources.articles) + len(sources.pages) >= PARALLEL_THRESHOLD:
         workers.start()  # fork now, while this process holds nothing but the list of files

@@ -49,8 +49,8 @@ def restore(kind: type, state: dict[str, object]) -> object:
 class TeaserTable:
     """Every article's teaser, written once to a temporary file that each worker reads once."""
 
-    def __init__(self, site: Site, folder: str | None = None) -> None:
-        self.teasers = tuple(entry.teaser for entry in site.entries)
+    def __init__(self, teasers: tuple[Teaser, ...], folder: str | None = None) -> None:
+        self.teasers = teasers
         self.places = {id(teaser): place for place, teaser in enumerate(self.teasers)}
         self.token = secrets.token_hex(8)  # a worker never mistakes an older build's table for this one
         handle, self.file = tempfile.mkstemp(prefix="bantin-teasers-", suffix=".pickle", dir=folder)
@@ -76,6 +76,11 @@ class TeaserTable:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def teasers_of(site: Site) -> tuple[Teaser, ...]:
+    """Return every article's teaser, in the order of the site's entries."""
+    return tuple(entry.teaser for entry in site.entries)
 
 
 def teaser_at(file: str, token: str, place: int) -> Teaser:

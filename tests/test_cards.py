@@ -15,7 +15,7 @@ import pytest
 from bantin import cards
 from bantin.cards import ready_cards, render_cards
 from bantin.render import environment_for, render_pages, standalone_pages
-from bantin.tasks import TeaserTable, pack
+from bantin.tasks import TeaserTable, pack, teasers_of
 from bantin.theme import card_options, drawn_ahead, read_theme, template_cards
 from sitekit import REPO, make_site, snapshot
 from test_tasks import loaded_site, many_articles
@@ -106,7 +106,7 @@ def test_cards_drawn_ahead_are_what_the_pages_show_and_the_pages_use_them(tmp_pa
     pages = [page for page in site.pages if page.template == "article.html"]
     expected = render_pages(skeleton, pages, environment_for("plain", skeleton))
     options = drawn_ahead(read_theme(site, {})[1])
-    with TeaserTable(site) as table:
+    with TeaserTable(teasers_of(site)) as table:
         wanted = [(place, chosen) for place in range(len(table.teasers)) for chosen in options]
         task = (f"cards {table.token}", replace(skeleton, pages=()), [table.teasers[p] for p, _ in wanted], wanted,
                 str(tmp_path))

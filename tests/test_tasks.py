@@ -12,7 +12,7 @@ from pathlib import Path
 from bantin.config import load_config
 from bantin.parse import ParseCache
 from bantin.pipeline import BuildRequest, load_site
-from bantin.tasks import TeaserTable, pack
+from bantin.tasks import TeaserTable, pack, teasers_of
 from sitekit import REPO, article, make_site, snapshot
 
 
@@ -36,7 +36,7 @@ def loaded_site(tmp_path: Path, count: int = 30):
 def test_pages_sent_with_a_teaser_table_come_back_equal_and_share_one_copy_of_each_teaser(tmp_path: Path) -> None:
     site = loaded_site(tmp_path)
     articles = [page for page in site.pages if page.template == "article.html"]
-    with TeaserTable(site) as table:
+    with TeaserTable(teasers_of(site)) as table:
         first, second = (pickle.loads(pack(batch, table)) for batch in (articles[:15], articles[15:]))
         assert os.path.getsize(table.file) > 0
     assert first + second == articles
@@ -49,7 +49,7 @@ def test_pages_sent_with_a_teaser_table_come_back_equal_and_share_one_copy_of_ea
 def test_a_batch_names_a_teaser_instead_of_carrying_it(tmp_path: Path) -> None:
     site = loaded_site(tmp_path)
     page = next(page for page in site.pages if page.template == "article.html" and page.data.related)
-    with TeaserTable(site) as table:
+    with TeaserTable(teasers_of(site)) as table:
         lean, whole = pack([page], table), pack([page])
     title = page.data.related[0].title.encode()
     assert title in whole and title not in lean
@@ -68,16 +68,16 @@ def test_a_teaser_missing_from_the_table_travels_whole(tmp_path: Path) -> None:
     page = next(page for page in site.pages if page.template == "article.html" and page.data.related)
     stranger = replace(page.data.related[0], title="Một bài không có trong bảng")
     changed = replace(page, data=replace(page.data, related=(stranger,)))
-    with TeaserTable(site) as table:
+    with TeaserTable(teasers_of(site)) as table:
         assert pickle.loads(pack([changed], table)) == [changed]
 
 
 def test_a_later_build_never_reads_an_earlier_builds_teasers_even_from_a_file_of_the_same_name(tmp_path: Path) -> None:
     old, new = loaded_site(tmp_path / "old", 10), loaded_site(tmp_path / "new", 12)
     old_pages, new_pages = ([page for page in site.pages if page.template == "article.html"] for site in (old, new))
-    with TeaserTable(old) as first:
+    with TeaserTable(teasers_of(old)) as first:
         assert pickle.loads(pack(old_pages, first)) == old_pages
-    with TeaserTable(new) as second:
+    with TeaserTable(teasers_of(new)) as second:
         os.replace(second.file, first.file)  # a temporary name may come round again
         second.file = first.file
         assert pickle.loads(pack(new_pages, second)) == new_pages
