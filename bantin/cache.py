@@ -133,10 +133,13 @@ class ParseCache:
             self.disable()
             return {}
 
-    def settle(self, files: list[tuple[str, Any]], keys: dict[str, str], salt: str, partial: bool = False) -> None:
+    def settle(self, files: list[tuple[str, Any]], keys: dict[str, str], salt: str, partial: bool = False,
+               meanwhile: bool = False) -> None:
         """After a parse: remember each record's key for next time, drop what no file uses, write to disk.
 
-        `partial`: only `files` were looked at (the rest are as last time).
+        `partial`: only `files` were looked at (the rest are as last time). `meanwhile`: the writer
+        thread may go on after the parse (the caller closes the cache later); only when the build's
+        worker processes are forked already, since no process should be forked while it runs.
         """
         now = time.time_ns()
         last = {source.path: (source, salt, keys[source.path]) for _, source in files
@@ -159,7 +162,8 @@ class ParseCache:
             self.flush(self.paths)
         else:
             self.flush()
-        self.wait()
+        if not meanwhile:
+            self.wait()
 
     def flush(self, paths: set[str] | None = None) -> None:
         """Hand new results and index entries (and, with `paths`, the files still there) to the writer thread.
@@ -189,7 +193,7 @@ class ParseCache:
             self.broken = True
 
     def wait(self) -> None:
-        """Let the writer thread finish what it was handed, and stop it (no thread outlives a parse)."""
+        """Let the writer thread finish what it was handed, and stop it (no thread outlives a parse but by `settle(meanwhile=True)`)."""
         if self.writer is not None:
             self.writer.shutdown(wait=True)
             self.writer = None

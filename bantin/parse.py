@@ -139,7 +139,7 @@ def parse_all(config: Config, sources: Sources, cache: ParseCache, jobs: int, wo
             keys[job.path], results[key] = key, parsed
     for kind, source in (files[i] for i in fresh):
         cache.remember(source.path, kind, source.size, source.mtime_ns, salt, keys[source.path])
-    cache.settle(files, keys, salt)
+    cache.settle(files, keys, salt, meanwhile=workers is not None and workers.running)
     outcomes = [(kind, results[keys[s.path]]) for kind, s in files]
     return remembered(cache, salt, files, keys, outcomes, len(files) - len(missing))
 

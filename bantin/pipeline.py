@@ -6,7 +6,7 @@ import gc
 import os
 import time
 from collections import ChainMap
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -77,10 +77,11 @@ def build_site(config: Config, request: BuildRequest, inputs: tuple[str, int] | 
                started: float) -> BuildResult:
     """Build the site: load everything, render, write, and remember what was made for the next build."""
     memo = RenderMemo(folder)
-    with Drawing(ahead=not memo.pages) as drawing, Workers(request.jobs) as workers:  # a rebuild renders few pages
+    with (Drawing(ahead=not memo.pages) as drawing, Workers(request.jobs) as workers,  # a rebuild renders few pages
+          closing(ParseCache(folder)) as cache):  # its writer may finish while the site is assembled and rendered
         sources = discover(config.content_dir, config.root)
         drawing.read_theme_meanwhile(config, workers, len(sources.articles))
-        site, warnings, parsed = load_everything(config, request, ParseCache(folder), workers, sources,
+        site, warnings, parsed = load_everything(config, request, cache, workers, sources,
                                                  on_placed=lambda skeleton, teasers: drawing.start(skeleton, teasers, workers))
         context = render_context(site, drawing.theme_facts())
         meanwhile = workers.running and not memo.matches(context)
