@@ -80,9 +80,11 @@ def make_environment(site: Site) -> Environment:
     base_path = site.config.base_path
     base_url = site.config.base_url.rstrip("/") + "/"
     env.globals.update(site=site, config=site.config, preview=site.preview, standalone_pages=standalone_pages(site))
-    env.globals["url"] = lambda path: base_path + str(path).lstrip("/") if str(path).startswith("/") else str(path)
-    env.globals["absolute_url"] = lambda path: base_url + str(path).lstrip("/") if str(path).startswith("/") else str(path)
-    env.globals["static_url"] = static_urls(site, base_path)
+    links = {"url": lambda path: base_path + str(path).lstrip("/") if str(path).startswith("/") else str(path),
+             "absolute_url": lambda path: base_url + str(path).lstrip("/") if str(path).startswith("/") else str(path),
+             "static_url": static_urls(site, base_path)}
+    env.globals.update(links)
+    env.filters.update(links)  # `x|url` is the same as `url(x)`, at less than half the cost in a template
     env.globals["news_article"] = lambda page: news_article(env, page)
     env.partials = Partials(env)
     env.globals.update(cached_partial=env.partials.render, teaser_card=env.partials.teaser_card,
