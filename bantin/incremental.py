@@ -19,21 +19,20 @@ import hashlib
 import os
 import pickle
 import stat
-from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from collections import OrderedDict, deque
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterable, Iterator, Mapping
 
-from .cards import Drawing, ready_cards
+from .cards import CardFiles, Drawing, ready_cards
 from .digest import Digester
 from .model import Entry, Page, Site
 from .problems import BuildError, Problem
 from .render import Environment, environment_for, make_environment, render_pages, standalone_pages, theme_dirs
 from .stamp import digest_of, engine_fingerprint
-from .tasks import pack
+from .tasks import TeaserTable, pack
 from .theme import SMALL_SITE_PARTS, TemplateFacts, read_theme
-from .workers import PARALLEL_THRESHOLD, Workers, chunked
+from .workers import IN_FLIGHT, PARALLEL_THRESHOLD, Workers, chunked
 from .write import WriteReport, place
 
 PAGES_PER_TASK = 100
@@ -93,8 +92,9 @@ class Rendering(Mapping[str, bytes]):
     every file, which would make it the slowest process of a large build.
     """
 
-    def __init__(self, site: Site, pages: list[Page], context: RenderContext, workers: Workers, drawing: Drawing) -> None:
-        self.site, self.context, self.workers, self.drawing = site, context, workers, drawing
+    def __init__(self, site: Site, pages: list[Page], context: RenderContext, workers: Workers, drawing: Drawing,
+                 digests: PageDigests | None = None) -> None:
+        self.site, self.context, self.workers, self.drawing, self.digests = site, context, workers, drawing, digests
         self.pages = {page.output: page for page in sorted(pages, key=lambda page: page.output)}
         self.skeleton = replace(site, entries=(), pages=standalone_pages(site), feeds=(), assets=())
         self.results: Iterator[tuple[dict[str, bytes], tuple[Problem, ...]]] | None = None
@@ -113,8 +113,7 @@ class Rendering(Mapping[str, bytes]):
         try:
             with self.drawing.teaser_table(self.site) as table:
                 cards = self.drawing.cards()
-                tasks = (pack((self.context.digest, self.skeleton, chunk, staging, previous, cards), table) for chunk in self.chunks(pages))
-                for report, found in self.workers.stream(render_and_place, tasks):
+                for report, found in self.workers.stream(render_and_place, self.tasks(pages, table, staging, previous, cards)):
                     written, unchanged, problems = written + report.written, unchanged + report.unchanged, problems or found
         except BaseException:
             self.workers.terminate()  # so that no worker still writes while the unfinished staging folder is removed
@@ -122,6 +121,15 @@ class Rendering(Mapping[str, bytes]):
         if problems:
             raise BuildError(problems)
         return WriteReport(written, unchanged)
+
+    def tasks(self, pages: list[Page], table: TeaserTable, staging: Path, previous: Path, cards: CardFiles | None) -> Iterator[bytes]:
+        """Pack a task for each batch of pages; digest the pages of the batches sent (see PageDigests) once every worker holds a few."""
+        sent: deque[list[Page]] = deque()
+        for chunk in self.chunks(pages):
+            yield pack((self.context.digest, self.skeleton, chunk, staging, previous, cards), table)
+            sent.append(chunk)
+            if self.digests is not None and len(sent) > IN_FLIGHT * self.workers.jobs:
+                self.digests.add(sent.popleft())
 
     def __getitem__(self, name: str) -> bytes:
         """Return a page's bytes; pages read in output-name order are rendered ahead by the workers, others here."""
@@ -162,20 +170,13 @@ def neighbourhood(page: Page) -> tuple[str, str, str, str]:
 
 
 def render_lazily(site: Site, pages: list[Page], context: RenderContext, workers: Workers | None,
-                  drawing: Drawing | None = None) -> Mapping[str, bytes]:
-    """Render pages as they are written when the workers can do it, else render them all now."""
+                  drawing: Drawing | None = None, digests: PageDigests | None = None) -> Mapping[str, bytes]:
+    """Render pages as they are written when the workers can do it, else render them all now.
+
+    `digests`, if given, digests each batch of pages once it is on its way to the workers."""
     if context.uses_site or workers is None or workers.jobs <= 1 or len(pages) < PARALLEL_THRESHOLD:
         return render_pages(site, pages)
-    return Rendering(site, pages, context, workers, drawing or Drawing())
-
-
-def page_digests(site: Site, parsed: dict[int, tuple[object, str]]) -> dict[str, bytes] | None:
-    """Digest every page's data; None when some value cannot be digested."""
-    digester = Digester(parsed | placed_copies(site, parsed))
-    try:
-        return {page.output: digester.digest(page) for page in site.pages}
-    except TypeError:
-        return None
+    return Rendering(site, pages, context, workers, drawing or Drawing(), digests)
 
 
 def placed_copies(site: Site, parsed: dict[int, tuple[object, str]]) -> dict[int, tuple[object, str]]:
@@ -191,23 +192,37 @@ def placed_copies(site: Site, parsed: dict[int, tuple[object, str]]) -> dict[int
 
 
 class PageDigests:
-    """Every page's digest (see page_digests), now, or in a thread while the workers render.
+    """Every page's digest of its data (see digest.py): now, or batch by batch while the workers render.
 
     A first build, or one after a theme change, keeps no page, so it needs the digests only to
-    remember them at the end: working them out meanwhile takes them off the build's critical path.
-    The thread is started only once the workers exist, so no process is forked while it runs.
+    remember them at the end: working them out between the batches sent to the workers takes
+    them off the build's critical path. (A thread did it before, and held the GIL the parent
+    needed to send the first batches.)
     """
 
     def __init__(self, site: Site, parsed: dict[int, tuple[object, str]], meanwhile: bool) -> None:
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix="digests") if meanwhile else None
-        self.pending = self.pool.submit(page_digests, site, parsed) if self.pool else None
-        self.value = None if self.pool else page_digests(site, parsed)
+        self.site, self.parsed = site, parsed
+        self.digester: Digester | None = None
+        self.value: dict[str, bytes] | None = {}
+        if not meanwhile:
+            self.add(site.pages)
+
+    def add(self, pages: Iterable[Page]) -> None:
+        """Digest the pages not digested yet (all of them are digested by `result`, so this only spreads the work)."""
+        if self.value is None:
+            return
+        if self.digester is None:
+            self.digester = Digester(self.parsed | placed_copies(self.site, self.parsed))
+        try:
+            for page in pages:
+                if page.output not in self.value:
+                    self.value[page.output] = self.digester.digest(page)
+        except TypeError:
+            self.value = None
 
     def result(self) -> dict[str, bytes] | None:
-        """Return the digests, waiting for the thread if need be; None when some page cannot be digested."""
-        if self.pending is not None:
-            self.value, self.pending = self.pending.result(), None
-            self.pool.shutdown()
+        """Return every page's digest; None when some page cannot be digested."""
+        self.add(self.site.pages)
         return self.value
 
 

@@ -89,7 +89,7 @@ def build_site(config: Config, request: BuildRequest, inputs: tuple[str, int] | 
         kept = memo.kept(context, config.output, digests)
         copies = files_to_copy(site)
         kept = {name: file for name, file in kept.items() if name not in copies}
-        pages = render_lazily(site, [p for p in site.pages if p.output not in kept], context, workers, drawing)
+        pages = render_lazily(site, [p for p in site.pages if p.output not in kept], context, workers, drawing, digests)
         feeds = render_feeds(site)
         report = write_site(config.output, feeds, copies | kept, config.root / ".bantin" / "spare" if folder else None, pages)
         files = ChainMap(feeds, pages)
