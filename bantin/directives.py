@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from .config import REQUIRED, KeyLines, check_table, parse_toml
@@ -37,9 +38,9 @@ class Directive:
         """Return the canonical name, "Chỉ thị 05-CT/TW"."""
         return f"{self.kind} {self.number}"
 
-    @property
+    @cached_property
     def url(self) -> str:
-        """Return the site-relative URL; the year keeps numbers of different terms apart."""
+        """Return the site-relative URL; the year keeps numbers of different terms apart (worked out once per directive)."""
         return f"/van-ban/{self.issued.year}/{slugify(self.name)}/"
 
 
@@ -52,7 +53,12 @@ class Register:
 
     def find(self, name: str) -> Directive | None:
         """Resolve a canonical name or alias, ignoring case and spacing."""
-        return dict(self.names).get(fold(name))
+        return self.index.get(fold(name))
+
+    @cached_property
+    def index(self) -> dict[str, Directive]:
+        """Map every folded name to its directive (made once: every article looks up its directives)."""
+        return dict(self.names)
 
     def suggest(self, name: str) -> str:
         """Name the closest known directives."""
