@@ -130,6 +130,8 @@ class Rendering(Mapping[str, bytes]):
             sent.append(chunk)
             if self.digests is not None and len(sent) > IN_FLIGHT * self.workers.jobs:
                 self.digests.add(sent.popleft())
+        for chunk in sent if self.digests is not None else ():  # while the workers render the last batches
+            self.digests.add(chunk)
 
     def __getitem__(self, name: str) -> bytes:
         """Return a page's bytes; pages read in output-name order are rendered ahead by the workers, others here."""

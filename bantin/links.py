@@ -48,7 +48,11 @@ def resolve_body(article: Article, targets: Targets, problems: list[Problem]) ->
     for ref in article.refs:
         if targets.url(ref.target) is None:
             problems.append(missing(article.path, ref.line, ref.target, ref.target in targets.hidden))
-    html = LOCAL_IMAGE.sub(lambda m: sized_image(m, targets), article.body_html)
+    html = article.body_html
+    if "bantin:" not in html:
+        return html
+    if "<img " in html:
+        html = LOCAL_IMAGE.sub(lambda m: sized_image(m, targets), html)
     parts, done = [], 0
     for match in reference_matches(html):
         parts += [html[done:match.start()], f'="{targets.public(match[1])}{match[2] or ""}"']
