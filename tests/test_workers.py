@@ -6,7 +6,7 @@ import os
 import threading
 import time
 
-from bantin.workers import Workers
+from bantin.workers import WORKER_NICENESS, Workers
 
 
 def square(number: int) -> int:
@@ -42,3 +42,15 @@ def test_the_pools_helper_thread_sleeps_while_results_wait_to_be_read() -> None:
         for _ in workers.map(square, range(3000), chunk=1):
             busy(0.0005)
         assert thread_cpu_seconds("_handle_workers") < 0.05
+
+
+def niceness(_: object) -> int:
+    """Return this process's niceness (in a worker)."""
+    return os.nice(0)
+
+
+def test_the_workers_let_the_parent_go_first() -> None:
+    parent = os.nice(0)
+    with Workers(2) as workers:
+        assert set(workers.map(niceness, range(8), chunk=1)) == {min(parent + WORKER_NICENESS, 19)}
+    assert os.nice(0) == parent  # the parent itself keeps its priority
