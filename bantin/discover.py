@@ -50,12 +50,15 @@ def is_ignored(name: str) -> bool:
     return name in IGNORED_NAMES or name.startswith((".", "#", "~$")) or name.endswith(IGNORED_SUFFIXES)
 
 
-def discover(content_dir: Path, project_root: Path) -> Sources:
-    """List the content folder, refusing links that leave the project, unreadable names and oversized files."""
+def discover(content_dir: Path, project_root: Path, stats: dict[str, os.stat_result] | None = None) -> Sources:
+    """List the content folder, refusing links that leave the project, unreadable names and oversized files.
+
+    `stats`: the files' stats as the build's input scan took them (see stamp.scan), so as not to take them twice.
+    """
     found: dict[str, list[SourceFile]] = {"articles": [], "pages": [], "assets": [], "register": []}
     problems: list[Problem] = []
     for entry, relative in walk(content_dir, project_root.resolve(), problems):
-        stat = entry.stat()
+        stat = (stats.get(entry.path) if stats else None) or entry.stat()
         source = SourceFile(unicodedata.normalize("NFC", relative), Path(entry.path), stat.st_size, stat.st_mtime_ns)
         role = classify(source.path)
         if problem := check_size(source, role):

@@ -10,7 +10,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from .assemble import Memo, Options, assemble
 from .cache import RACY_NS
@@ -66,20 +66,20 @@ def build(request: BuildRequest) -> BuildResult:
     config = load_config(request.root, request.base_url, request.output)
     check_output(config.output, config.root, "--output" if request.output is not None else None)
     inputs = input_state(config, request) if request.use_cache else None
-    if inputs and (result := unchanged(config, request, inputs[0], started)):
+    if inputs and (result := unchanged(config, request, inputs.digest, started)):
         return result
     folder = cache_folder(config, request)
     with collection_paused():
         return build_site(config, request, inputs, folder, started)
 
 
-def build_site(config: Config, request: BuildRequest, inputs: tuple[str, int] | None, folder: Path | None,
+def build_site(config: Config, request: BuildRequest, inputs: Inputs | None, folder: Path | None,
                started: float) -> BuildResult:
     """Build the site: load everything, render, write, and remember what was made for the next build."""
     memo = RenderMemo(folder)
     with (Drawing(ahead=not memo.pages) as drawing, Workers(request.jobs) as workers,  # a rebuild renders few pages
           closing(ParseCache(folder)) as cache):  # its writer may finish while the site is assembled and rendered
-        sources = discover(config.content_dir, config.root)
+        sources = discover(config.content_dir, config.root, inputs.stats if inputs else None)
         drawing.read_theme_meanwhile(config, workers, len(sources.articles))
         site, warnings, parsed = load_everything(config, request, cache, workers, sources,
                                                  on_placed=lambda skeleton, teasers: drawing.start(skeleton, teasers, workers))
@@ -153,15 +153,24 @@ def parsed_identities(parsed: ParseResult) -> dict[int, tuple[object, str]]:
     return {id(a): (a, parsed.keys[a.path]) for a in parsed.articles + parsed.pages}
 
 
-def input_state(config: Config, request: BuildRequest) -> tuple[str, int]:
-    """Digest every input of a build; also return the newest modification time among them."""
-    content = scan(config.content_dir, is_ignored)
+class Inputs(NamedTuple):
+    """A build's inputs as it started: their digest, the newest modification time among them, each content file's stat."""
+
+    digest: str
+    newest: int
+    stats: dict[str, os.stat_result]
+
+
+def input_state(config: Config, request: BuildRequest) -> Inputs:
+    """Digest every input of a build; also return the newest modification time among them, and the stats taken."""
+    stats: dict[str, os.stat_result] = {}
+    content = scan(config.content_dir, is_ignored, stats)
     themes = [scan(folder) for folder in theme_dirs(config.root, config.theme)]
     site_toml = (config.root / "site.toml").read_bytes()
     shape = (request.base_url, request.output, request.drafts, request.future, request.preview, str(config.output))
     newest = max((entry[2] for listing in [content, *themes] for entry in listing), default=0)
     newest = max(newest, (config.root / "site.toml").stat().st_mtime_ns)
-    return digest_of(engine_fingerprint(), shape, site_toml, content, themes), newest
+    return Inputs(digest_of(engine_fingerprint(), shape, site_toml, content, themes), newest, stats)
 
 
 def unchanged(config: Config, request: BuildRequest, inputs: str, started: float) -> BuildResult | None:
@@ -174,18 +183,18 @@ def unchanged(config: Config, request: BuildRequest, inputs: str, started: float
                        stamp.pages, stamp.articles, config.output)
 
 
-def record_stamp(config: Config, request: BuildRequest, inputs: tuple[str, int], site: Site, parsed: ParseResult,
+def record_stamp(config: Config, request: BuildRequest, inputs: Inputs, site: Site, parsed: ParseResult,
                  warnings: tuple[Problem, ...], started: float,
                  output: tuple[tuple[str, ...], list[tuple[int, int, int]] | None]) -> None:
     """Stamp the output (`output`: its listing and each path's state) with the inputs it was built from,
     unless an input changed too recently to trust its time."""
-    if time.time_ns() - inputs[1] <= RACY_NS + int((time.perf_counter() - started) * 1e9):
+    if time.time_ns() - inputs.newest <= RACY_NS + int((time.perf_counter() - started) * 1e9):
         write_stamp(config.root, None)
         return
     now = request.now or datetime.now(config.tz)
     moments = [moment for item in parsed.articles + parsed.pages for moment in (item.date, item.expires)]
     listing, states = output
-    write_stamp(config.root, Stamp(inputs[0], state_digest(listing, states), listing, next_change(moments, now),
+    write_stamp(config.root, Stamp(inputs.digest, state_digest(listing, states), listing, next_change(moments, now),
                                    len(site.pages), len(site.entries), warnings))
 
 

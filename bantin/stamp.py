@@ -51,12 +51,14 @@ def engine_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def scan(top: Path, ignored: Callable[[str], bool] = lambda name: False) -> list[tuple[str, int, int, int]]:
+def scan(top: Path, ignored: Callable[[str], bool] = lambda name: False,
+         stats: dict[str, os.stat_result] | None = None) -> list[tuple[str, int, int, int]]:
     """List every file and folder under `top` with its size, modification time and kind, in a stable order.
 
     Links are followed for their size and time (a link to a changed file is a changed input),
     and marked, so replacing a file by a link is a change too. Names `ignored` says the build
     never reads (editor swap files) are left out, so an open editor does not defeat the stamp.
+    `stats`, if given, receives each file's stat by its full path (discovery reuses them).
     """
     found: list[tuple[str, int, int, int]] = []
     for name, entry in entries_under(top, ignored):
@@ -66,6 +68,8 @@ def scan(top: Path, ignored: Callable[[str], bool] = lambda name: False) -> list
             found.append((name, -1, -1, 0))  # a dangling link: its mere presence is the state
             continue
         kind = (2 if entry.is_symlink() else 0) | (1 if entry.is_dir() else 0)
+        if stats is not None and not kind & 1:
+            stats[entry.path] = info
         found.append((name + "/", 0, 0, kind) if kind & 1 else (name, info.st_size, info.st_mtime_ns, kind))
     return found
 
