@@ -99,7 +99,7 @@ def assemble(config: Config, register: Register, articles: list[Article], pages:
         linking: list[Problem] = []
         entries = link_neighbours(entries, linking, memo)
         page_entries = [place_once(p, config, register, targets, options, placed, states, memo) for p in shown_pages]
-        site_assets = tuple(Asset(s.path, str(s.file)) for s in assets)
+        site_assets = tuple(Asset(s.path, s.location) for s in assets)
         site = Site(config, register, tuple(entries), (), (), site_assets, options.now, options.preview)
         index = Index(site, memo.keys)
         site = replace(site, pages=build_pages(site, tuple(page_entries), memo.pages, index), feeds=build_feeds(site, index))

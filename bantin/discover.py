@@ -29,9 +29,14 @@ class SourceFile:
     """A file found under content/: its path relative to content/ and where it is on disk."""
 
     path: str
-    file: Path
+    location: str  # where it is on disk, as a string: making a Path of each of 10,000 files is a cost of its own
     size: int
     mtime_ns: int
+
+    @property
+    def file(self) -> Path:
+        """Return where the file is on disk."""
+        return Path(self.location)
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ def discover(content_dir: Path, project_root: Path, stats: dict[str, os.stat_res
     problems: list[Problem] = []
     for entry, relative in walk(content_dir, project_root.resolve(), problems):
         stat = (stats.get(entry.path) if stats else None) or entry.stat()
-        source = SourceFile(unicodedata.normalize("NFC", relative), Path(entry.path), stat.st_size, stat.st_mtime_ns)
+        source = SourceFile(unicodedata.normalize("NFC", relative), entry.path, stat.st_size, stat.st_mtime_ns)
         role = classify(source.path)
         if problem := check_size(source, role):
             problems.append(problem)

@@ -116,7 +116,7 @@ def current_keys(sources: list[tuple[str, SourceFile]], cache: ParseCache, salt:
             continue
         key = cache.known(source.path, kind, source.size, source.mtime_ns, salt)
         if key is None:
-            data = read_source(str(source.file)) if worth_hashing else None
+            data = read_source(source.location) if worth_hashing else None
             key = job_key(salt, kind, source.path, data) if data is not None else ""
         keys[source.path] = key
         fresh.append(position)
@@ -132,7 +132,7 @@ def parse_all(config: Config, sources: Sources, cache: ParseCache, jobs: int, wo
         return quick
     keys, fresh = current_keys(files, cache, salt)
     results = cache.get_many(sorted(set(keys.values()) - {""}))
-    missing = [Job(s.path, str(s.file), kind, salt, config.timezone, config.trust_html)
+    missing = [Job(s.path, s.location, kind, salt, config.timezone, config.trust_html)
                for kind, s in files if keys[s.path] not in results]
     with Workers(jobs) if workers is None else nullcontext(workers) as pool:
         for job, (key, parsed) in zip(missing, run_many(missing, cache, pool)):
@@ -173,7 +173,7 @@ def reparse(config: Config, files: list[tuple[str, SourceFile]], cache: ParseCac
         kind, source = files[i]
         parsed = cache.get(keys[source.path])
         if parsed is None:
-            key, parsed = parse_job(Job(source.path, str(source.file), kind, salt, config.timezone, config.trust_html))
+            key, parsed = parse_job(Job(source.path, source.location, kind, salt, config.timezone, config.trust_html))
             keys[source.path], parsed_now = key, parsed_now + 1
             cache.put(key, parsed)
         if old_keys[source.path] != keys[source.path]:

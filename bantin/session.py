@@ -131,8 +131,8 @@ class PreviewSession:
             sources = updated(previous[2], previous[1], listing, self.records, config.content_dir)
         if sources is None:
             sources = discover(config.content_dir, config.root)
-            self.records = {str(record.file): record for group in (sources.articles, sources.pages, sources.assets)
-                            for record in group} | ({str(sources.register.file): sources.register} if sources.register else {})
+            self.records = {record.location: record for group in (sources.articles, sources.pages, sources.assets)
+                            for record in group} | ({sources.register.location: sources.register} if sources.register else {})
         self.sources = (config.content_dir, listing, sources)
         return sources
 
@@ -243,7 +243,7 @@ def updated(sources: Sources, old: Listing, new: Listing, records: dict[str, Sou
         if check_size(fresh[record.path], classify(record.path)) is not None:
             return None
     for record in fresh.values():
-        records[str(record.file)] = record
+        records[record.location] = record
     renew = lambda group: tuple(fresh.get(record.path, record) for record in group)  # noqa: E731 - a tiny local rule
     register = fresh.get(sources.register.path, sources.register) if sources.register else None
     return Sources(renew(sources.articles), renew(sources.pages), renew(sources.assets), register, sources.problems)
