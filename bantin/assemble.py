@@ -90,15 +90,10 @@ def assemble(config: Config, register: Register, articles: list[Article], pages:
         shown = [a for a in articles if visible(a, options)]
         shown_pages = [p for p in pages if visible(p, options)]
         targets = make_targets(config, shown, shown_pages, articles + pages, assets, memo)
-        placed: list[Problem] = []
-        early = {a.path: teaser_parts(a, config, targets, options) for a in shown} if on_placed else {}
-        if on_placed is not None:
-            on_placed(Site(config, register, (), (), (), (), options.now, options.preview), tuple(e.teaser for e in early.values()))
-        entries = [place_once(a, config, register, targets, options, placed, states, memo, early.get(a.path)) for a in shown]
-        entries.sort(key=lambda entry: rank_key(entry, memo))
+        entries = place_articles(shown, config, register, targets, options, states, memo, on_placed)
         linking: list[Problem] = []
         entries = link_neighbours(entries, linking, memo)
-        page_entries = [place_once(p, config, register, targets, options, placed, states, memo) for p in shown_pages]
+        page_entries = [place_once(p, config, register, targets, options, [], states, memo) for p in shown_pages]
         site_assets = tuple(Asset(s.path, s.location) for s in assets)
         site = Site(config, register, tuple(entries), (), (), site_assets, options.now, options.preview)
         index = Index(site, memo.keys)
@@ -111,6 +106,18 @@ def assemble(config: Config, register: Register, articles: list[Article], pages:
     if errors_only(problems):
         raise BuildError(problems)
     return site, problems
+
+
+def place_articles(shown: list[Article], config: Config, register: Register, targets: Targets, options: Options,
+                   states: dict[str, tuple[int, int]], memo: Memo,
+                   on_placed: Callable[[Site, tuple[Teaser, ...]], None] | None) -> list[Entry]:
+    """Place the articles shown, newest first; first show `on_placed` their teasers, if it is given (see assemble)."""
+    early = {a.path: teaser_parts(a, config, targets, options) for a in shown} if on_placed else {}
+    if on_placed is not None:
+        on_placed(Site(config, register, (), (), (), (), options.now, options.preview), tuple(e.teaser for e in early.values()))
+    entries = [place_once(a, config, register, targets, options, [], states, memo, early.get(a.path)) for a in shown]
+    entries.sort(key=lambda entry: rank_key(entry, memo))
+    return entries
 
 
 def found_problems(memo: Memo, last: Assembled) -> list[Problem]:
