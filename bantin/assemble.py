@@ -11,7 +11,7 @@ from .content import Article
 from .directives import Register
 from .discover import SourceFile
 from .links import Targets, attachment_links, lead_picture, local_references, resolve_body
-from .model import Asset, Entry, Picture, Site, Teaser
+from .model import Asset, Entry, Picture, Site, Teaser, copied
 from .neighbours import link_neighbours
 from .pages import Index, Keys, PagesMemo, article_page, build_feeds, build_pages
 from .problems import BuildError, Problem, did_you_mean, errors_only
@@ -326,16 +326,8 @@ def place(article: Article, config: Config, register: Register, targets: Targets
 
 
 def with_body(article: Article, body_html: str) -> Article:
-    """Return the article with another body: itself when the body is the same, else a copy.
-
-    The copy is made as pickle makes one (no __init__ to check every field again), since
-    every field but the body is taken from a record already checked.
-    """
-    if body_html == article.body_html:
-        return article
-    copy = Article.__new__(Article)
-    copy.__dict__.update(article.__dict__, body_html=body_html)
-    return copy
+    """Return the article with another body: itself when the body is the same, else a copy (see model.copied)."""
+    return article if body_html == article.body_html else copied(article, body_html=body_html)
 
 
 def collisions_once(site: Site, memo: Memo) -> list[Problem]:

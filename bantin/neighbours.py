@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING, Iterable
 
-from .model import Entry, Teaser
+from .model import Entry, Teaser, copied
 from .pages import Keys
 from .problems import Problem, did_you_mean
 
@@ -72,19 +72,12 @@ def link_neighbours(entries: list[Entry], problems: list[Problem], memo: Memo | 
         if stale is not None and known is not None and known[0] is entry and path not in stale and not entry.article.related:
             done = known[1]
         else:
-            done = with_neighbours(entry, related(entry, by_key, chains, problems), others(entry, chains))
+            done = copied(entry, related=related(entry, by_key, chains, problems), others=others(entry, chains))
         remembered[path] = (entry, done)
         linked.append(done)
     if memo is not None:
         memo.groups, memo.linked = chains.groups, remembered
     return linked
-
-
-def with_neighbours(entry: Entry, related: tuple[Teaser, ...], others: tuple[Teaser, ...]) -> Entry:
-    """Return a copy of an entry with its neighbours, made as pickle makes one (see assemble.with_body)."""
-    copy = Entry.__new__(Entry)
-    copy.__dict__.update(entry.__dict__, related=related, others=others)
-    return copy
 
 
 def changed_windows(chains: Chains, memo: Memo) -> set[str]:
