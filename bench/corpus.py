@@ -311,15 +311,15 @@ MATCHED_THEME = {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{% if page.url != "/" %}{{ page.title }} – {% endif %}{{ config.title }}</title>
 <meta name="description" content="{{ (page.description or config.title)|truncate(160, end='…') }}">
-<link rel="canonical" href="{{ absolute_url(page.url) }}">
+<link rel="canonical" href="{{ page.url|absolute_url }}">
 {% block feeds %}{% endblock %}
 <style>body{font-family:sans-serif;max-width:60rem;margin:auto}nav a{margin-right:1em}</style>
 </head>
 <body>
 <header>
-  <p class="site-title"><a href="{{ url('/') }}">{{ config.title }}</a></p>
+  <p class="site-title"><a href="{{ '/'|url }}">{{ config.title }}</a></p>
   <nav>
-    {% set current = menu_current(page.url) %}{% for item in config.menu %}<a href="{{ url(item.url) }}"{% if item.url in current %} aria-current="page"{% endif %}>{{ item.title }}</a>{% endfor %}
+    {% set current = menu_current(page.url) %}{% for item in config.menu %}<a href="{{ item.url|url }}"{% if item.url in current %} aria-current="page"{% endif %}>{{ item.title }}</a>{% endfor %}
   </nav>
 </header>
 <main>
@@ -337,18 +337,18 @@ MATCHED_THEME = {
 {% set article = data.article %}
 {% block main %}
 <article>
-  <p class="breadcrumb"><a href="{{ url('/') }}">Trang chủ</a>{% if data.section %} › <a href="{{ url('/' ~ data.section.slug ~ '/') }}">{{ data.section.name }}</a>{% endif %}</p>
+  <p class="breadcrumb"><a href="{{ '/'|url }}">Trang chủ</a>{% if data.section %} › <a href="{{ ('/' ~ data.section.slug ~ '/')|url }}">{{ data.section.name }}</a>{% endif %}</p>
   <h1>{{ article.title }}</h1>
   <p class="meta"><time datetime="{{ article.date|iso }}">{{ article.date|date_short }}</time>{% if article.author %} · {{ article.author }}{% endif %}</p>
   {% if article.summary_written %}<p class="sapo"><strong>{{ article.summary }}</strong></p>{% endif %}
   <div class="content">{{ data.body_html|safe }}</div>
   {% if data.directives %}
   <section class="directives"><h2>Văn bản liên quan</h2>
-    <ul>{% for directive in data.directives %}<li><a href="{{ url(directive.url) }}">{{ directive.name }}</a></li>{% endfor %}</ul>
+    <ul>{% for directive in data.directives %}<li><a href="{{ directive.url|url }}">{{ directive.name }}</a></li>{% endfor %}</ul>
   </section>
   {% endif %}
   <nav class="prev-next">
-    {% for teaser in data.others[:2] %}<a href="{{ url(teaser.url) }}">{{ teaser.title }}</a>{% endfor %}
+    {% for teaser in data.others[:2] %}<a href="{{ teaser.url|url }}">{{ teaser.title }}</a>{% endfor %}
   </nav>
 </article>
 {% endblock %}
@@ -356,7 +356,7 @@ MATCHED_THEME = {
     "_listing.html": """\
 {% for teaser in data.teasers %}
 <article class="item">
-  <h2><a href="{{ url(teaser.url) }}">{{ teaser.title }}</a></h2>
+  <h2><a href="{{ teaser.url|url }}">{{ teaser.title }}</a></h2>
   <p class="meta">{{ teaser.date|date_short }}</p>
   <p>{{ teaser.summary }}</p>
 </article>
