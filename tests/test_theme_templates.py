@@ -7,6 +7,11 @@ import hashlib
 import re
 from pathlib import Path
 
+import markupsafe
+import pytest
+from markupsafe import Markup
+
+from bantin.render import escape
 from sitekit import REPO, SITE_TOML, article, make_site, read, run_build
 
 DEFAULT_THEME = REPO / "theme"
@@ -130,6 +135,23 @@ def test_cached_partial_refuses_a_list_naming_the_template_line(tmp_path: Path) 
         " chỉ nhận giá trị không đổi (chữ, số, bộ), không nhận danh sách hay từ điển")
 
 
+def test_bantin_functions_called_in_loops_and_macros_and_a_macro_named_like_one(tmp_path: Path) -> None:
+    page = ('{% extends "base.html" %}\n{% block main %}\n'
+            '{% macro hop(so) %}<p class="hop">{{ so }}: {{ caller() }}</p>{% endmacro %}\n'
+            '{% set ns = namespace(dem=0) %}'
+            '{% for so in range(2) %}{% set ns.dem = ns.dem + 1 %}{% call hop(so) %}{{ url("/tin-tuc/") }} {{ menu_current("/tin-tuc/x/") }}'
+            '{% endcall %}{% endfor %}<p class="dem">{{ ns.dem }}</p>\n'
+            '{% macro teaser_cards(teasers) %}<p class="rieng">{{ teasers|length }} tin</p>{% endmacro %}'
+            '{{ teaser_cards([1, 2, 3]) }}\n{% endblock %}\n')
+    root = make_site(tmp_path, site_files(**{"theme/templates/page.html": page}))
+    result = run_build(root)
+    assert result.code == 0, result.stderr
+    shown = read(root, "gioi-thieu/index.html")
+    assert ('<p class="hop">0: /ban-tin/tin-tuc/ (&#39;/tin-tuc/&#39;,)</p><p class="hop">1: /ban-tin/tin-tuc/ (&#39;/tin-tuc/&#39;,)</p>'
+            '<p class="dem">2</p>') in shown
+    assert '<p class="rieng">3 tin</p>' in shown  # the theme's own macro, not bantin's function of that name
+
+
 def test_the_menu_marks_the_section_a_page_belongs_to(tmp_path: Path) -> None:
     root = make_site(tmp_path, site_files())
     assert run_build(root).code == 0
@@ -146,6 +168,24 @@ def test_template_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
     result = run_build(root)
     assert result.code == 1
     assert result.stderr.startswith("giao-dien/templates/page.html:5: Lỗi cú pháp trong mẫu giao diện: "), result.stderr
+
+
+class Shown:
+    """A value that knows its own HTML."""
+
+    def __html__(self) -> str:
+        return "<b>sẵn</b>"
+
+
+class Text(str):
+    """A str subclass, as a library might hand a template."""
+
+
+@pytest.mark.parametrize("value", ['Học <b>đậm</b> & "ngoặc" \'đơn\'', "", "không có gì", Markup("<i>an toàn</i>"),
+                                   Markup("a") + "<b>", 7, 2.5, None, False, Shown(), Text("<s>con</s>")])
+def test_templates_escape_exactly_as_markupsafe_does(value: object) -> None:
+    made = escape(value)
+    assert type(made) is Markup and made == markupsafe.escape(value)
 
 
 def test_text_is_autoescaped_everywhere(tmp_path: Path) -> None:
