@@ -10,8 +10,8 @@ from .config import Config, Section
 from .content import Article
 from .directives import Register
 from .discover import SourceFile
-from .links import Targets, attachment_links, lead_picture, local_references, resolve_body
-from .model import Asset, Entry, Picture, Site, Teaser, copied
+from .links import Targets, attachment_links, body_links, lead_picture, local_references
+from .model import Asset, Entry, Picture, Site, Teaser
 from .neighbours import link_neighbours
 from .pages import Index, Keys, PagesMemo, article_page, build_feeds, build_pages
 from .problems import BuildError, Problem, did_you_mean, errors_only
@@ -319,15 +319,10 @@ def place(article: Article, config: Config, register: Register, targets: Targets
         elif directive not in directives:
             directives.append(directive)
     problems += parts.picture_problems
-    placed = with_body(article, resolve_body(article, targets, problems))
+    links = body_links(article, targets, problems)
     teaser = parts.teaser
-    return Entry(placed, teaser.url, parts.section, tuple(directives), parts.picture, attachment_links(article, targets, problems),
-                 teaser.badge, teaser)
-
-
-def with_body(article: Article, body_html: str) -> Article:
-    """Return the article with another body: itself when the body is the same, else a copy (see model.copied)."""
-    return article if body_html == article.body_html else copied(article, body_html=body_html)
+    return Entry(article, teaser.url, parts.section, tuple(directives), parts.picture, attachment_links(article, targets, problems),
+                 teaser.badge, teaser, links)
 
 
 def collisions_once(site: Site, memo: Memo) -> list[Problem]:

@@ -15,7 +15,6 @@ write stage links the old file into the new output, like any unchanged copy.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import stat
@@ -26,7 +25,7 @@ from typing import Iterable, Iterator, Mapping
 
 from .cards import CardFiles, Drawing, ready_cards
 from .digest import Digester
-from .model import Entry, Page, Site
+from .model import Page, Site
 from .problems import BuildError, Problem
 from .render import Environment, environment_for, make_environment, render_pages, standalone_pages, theme_dirs
 from .stamp import digest_of, engine_fingerprint
@@ -181,18 +180,6 @@ def render_lazily(site: Site, pages: list[Page], context: RenderContext, workers
     return Rendering(site, pages, context, workers, drawing or Drawing(), digests)
 
 
-def placed_copies(site: Site, parsed: dict[int, tuple[object, str]]) -> dict[int, tuple[object, str]]:
-    """Key each article placed with its links resolved (a copy, see assemble.with_body) by its parse key and its body."""
-    keys = {article.path: key for article, key in parsed.values()}
-    copies = {}
-    for page in site.pages:
-        article = page.data.article if isinstance(page.data, Entry) else None
-        if article is not None and id(article) not in parsed and article.path in keys:
-            body = hashlib.blake2b(article.body_html.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-            copies[id(article)] = (article, f"{keys[article.path]}|{body}")
-    return copies
-
-
 class PageDigests:
     """Every page's digest of its data (see digest.py): now, or batch by batch while the workers render.
 
@@ -214,7 +201,7 @@ class PageDigests:
         if self.value is None:
             return
         if self.digester is None:
-            self.digester = Digester(self.parsed | placed_copies(self.site, self.parsed))
+            self.digester = Digester(self.parsed)
         try:
             for page in pages:
                 if page.output not in self.value:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from .config import Config, Section
 from .content import Article
 from .directives import Directive, Register
+from .references import Resolved, resolved_body
 
 R = TypeVar("R")
 
@@ -61,10 +62,11 @@ class Teaser:
 
 @dataclass(frozen=True)
 class Entry:
-    """An article placed on the site: its URL, its resolved links and its neighbours.
+    """An article placed on the site: its URL, where its local links point, and its neighbours.
 
-    `article` is the article as placed: the same record as parsed, except that its body has
-    its local links and images resolved (a copy, when there was anything to resolve).
+    `article` is the record as parsed. Its body keeps its `bantin:` references; `links` says
+    where each points, and `body_html` gives the body as shown, resolved where it is read
+    (mostly in the worker that renders the page).
     """
 
     article: Article
@@ -75,13 +77,14 @@ class Entry:
     attachments: tuple[FileLink, ...]
     badge: str
     teaser: Teaser
+    links: Resolved = ()
     related: tuple[Teaser, ...] = ()
     others: tuple[Teaser, ...] = ()
 
     @property
     def body_html(self) -> str:
-        """Return the article's body, its local links resolved."""
-        return self.article.body_html
+        """Return the article's body, its local links and images resolved."""
+        return resolved_body(self.article.body_html, self.links)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bantin.content import parse_article
-from bantin.links import Targets, local_references, resolve_body
+from bantin.links import Targets, body_links
+from bantin.references import local_references, resolved_body
 from bantin.markup import Converter
 from bantin.pipeline import BuildRequest, build
 from bantin.problems import BuildError
@@ -221,4 +222,4 @@ def test_local_references_are_found_and_replaced_exactly_as_the_plain_pattern_wo
     targets = Targets({"tin-tuc/khac.md": "/tin-tuc/khac/"}, {}, frozenset(), "/ban-tin/")
     html = html.replace("<img ", "<i ")  # images take their own, earlier step
     expected = REFERENCE.sub(lambda m: f'{m[1]}="{targets.public(m[2])}{m[3] or ""}"', html)
-    assert resolve_body(replace(ARTICLE, body_html=html), targets, []) == expected
+    assert resolved_body(html, body_links(replace(ARTICLE, body_html=html), targets, [])) == expected

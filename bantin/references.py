@@ -1,0 +1,54 @@
+"""Local references in a body's HTML: the `bantin:` links and images the Markdown stage leaves, and
+how they read once pointed at their URLs (see links.body_links for where they point)."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+# A local reference is src="bantin:…" or href="bantin:…". The pattern starts at the literal
+# `="bantin:` so that the regex engine can leap between candidates (six times faster on a long
+# body); local_references() then keeps the matches that follow `src` or `href`.
+LOCAL = re.compile(r'="bantin:([^"#]*)(#[^"]*)?"')
+LOCAL_ATTRIBUTES = ("src", "href")
+LOCAL_IMAGE = re.compile(r'<img ([^>]*)src="bantin:([^"#]*)"([^>]*)>')
+UNKNOWN = ("#", None)  # where a reference to nothing points
+Resolved = tuple[tuple[str, str, "tuple[int, int] | None"], ...]  # each local reference of a body: target, URL, image size
+
+
+def resolved_body(html: str, links: Resolved) -> str:
+    """Point a body's `bantin:` references at their URLs, and give local images their size (see links.body_links)."""
+    if not links:
+        return html
+    where = {target: (url, size) for target, url, size in links}
+    if "<img " in html:
+        html = LOCAL_IMAGE.sub(lambda m: sized_image(m, where), html)
+    parts, done = [], 0
+    for match in reference_matches(html):
+        parts += [html[done:match.start()], f'="{where.get(match[1], UNKNOWN)[0]}{match[2] or ""}"']
+        done = match.end()
+    return "".join(parts) + html[done:] if parts else html
+
+
+def local_references(html: str) -> list[str]:
+    """List the content paths an HTML body refers to with `bantin:` links and images."""
+    return [match[1] for match in reference_matches(html)]
+
+
+def reference_matches(html: str) -> Iterator[re.Match[str]]:
+    """Find each `="bantin:…"` that is the value of a src or href attribute, left to right."""
+    position = 0
+    while match := LOCAL.search(html, position):
+        if html.endswith(LOCAL_ATTRIBUTES, 0, match.start()):
+            yield match
+            position = match.end()
+        else:
+            position = match.start() + 1
+
+
+def sized_image(match: re.Match[str], where: dict[str, tuple[str, tuple[int, int] | None]]) -> str:
+    """Add width and height to a local image so the page does not jump while it loads."""
+    before, target, after = match.groups()
+    size = where.get(target, UNKNOWN)[1]
+    dims = f' width="{size[0]}" height="{size[1]}"' if size and "width=" not in before + after else ""
+    return f'<img {before}src="bantin:{target}"{after.rstrip(" /")}{dims}>'
