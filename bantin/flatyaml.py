@@ -21,6 +21,7 @@ KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): +(.*)")
 PLAIN = re.compile(r"[^\W_][\w .,;:!?/()%+*&'\"“”‘’–—…-]*")  # a block value opening with a letter or digit
 PLAIN_ITEM = re.compile(r"[^\W_][\w .;!?/()%+“”‘’–—…-]*")  # inside [...], where , : and quotes mean something
 TEXT_TAG = "tag:yaml.org,2002:str"
+KNOWN_MOST = 2000  # values remembered by is_text: keys and sections, and the first dates met
 
 
 class TextResolver(yaml.resolver.Resolver):
@@ -29,10 +30,16 @@ class TextResolver(yaml.resolver.Resolver):
     def __init__(self, implicit_resolvers: dict) -> None:
         super().__init__()
         self.yaml_implicit_resolvers = implicit_resolvers
+        self.known: dict[str, bool] = {}  # keys and sections come back in every file
 
     def is_text(self, value: str) -> bool:
         """Tell whether a plain (unquoted) value reads as a string."""
-        return self.resolve(yaml.ScalarNode, value, (True, False)) == TEXT_TAG
+        text = self.known.get(value)
+        if text is None:
+            text = self.resolve(yaml.ScalarNode, value, (True, False)) == TEXT_TAG
+            if len(self.known) < KNOWN_MOST:
+                self.known[value] = text
+        return text
 
 
 def flat_fields(lines: list[str], resolver: TextResolver) -> dict[str, str | list[str]] | None:
