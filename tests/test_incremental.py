@@ -39,6 +39,8 @@ def bulletin(root: Path) -> Path:
         if n in (2, 9):
             fields["featured"] = "true"
         body = f"Đoạn mở đầu của bài {n}.\n\nĐoạn thứ hai, có [một liên kết](../tin-tuc/bai-1.md)." if n in (3, 8) else f"Đoạn mở đầu của bài {n}."
+        if n == 8:
+            body += "\n\n![Ảnh trong bài](anh.svg)"  # its size is written into the body (see edit_image)
         files[f"content/{SECTIONS[n % 2]}/bai-{n}.md"] = article(f"Bài số {n}", f"{n:02d}/03/2021 08:00", body=body, **fields)
     files["content/tin-tuc/bai-1.md"] = files.pop("content/xay-dung-dang/bai-1.md")
     files["content/tin-tuc/anh.svg"] = '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"></svg>'
@@ -88,7 +90,7 @@ def edit_register(root: Path) -> None:
 
 
 def edit_image(root: Path) -> None:
-    """Replace the lead image with one of another size."""
+    """Replace an image (one article's lead photo, another's in its body) with one of another size."""
     (root / "content/tin-tuc/anh.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"></svg>', encoding="utf-8")
 
 
