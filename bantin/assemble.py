@@ -10,11 +10,12 @@ from .config import Config, Section
 from .content import Article
 from .directives import Register
 from .discover import SourceFile
-from .links import Targets, attachment_links, body_links, lead_picture, local_references
+from .links import Targets, attachment_links, body_links, lead_picture
 from .model import Asset, Entry, Picture, Site, Teaser
 from .neighbours import link_neighbours
 from .pages import Index, Keys, PagesMemo, article_page, build_feeds, build_pages
 from .problems import BuildError, Problem, did_you_mean, errors_only
+from .references import local_references
 
 
 

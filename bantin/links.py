@@ -49,8 +49,8 @@ def body_links(article: Article, targets: Targets, problems: list[Problem]) -> R
     if "bantin:" not in html:
         return ()
     images = {match[2] for match in LOCAL_IMAGE.finditer(html)} if "<img " in html else set()
-    return tuple((target, targets.public(target), image_size(targets.assets[target]) if target in images and target in targets.assets else None)
-                 for target in dict.fromkeys(local_references(html)))
+    sized = {target: image_size(targets.assets[target]) for target in images if target in targets.assets}
+    return tuple((target, targets.public(target), sized.get(target)) for target in dict.fromkeys(local_references(html)))
 
 
 def missing(path: str, line: int, target: str, hidden: bool) -> Problem:
