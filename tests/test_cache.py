@@ -8,22 +8,38 @@ from pathlib import Path
 
 import pytest
 
-from bantin.config import load_config
-from bantin.discover import discover
-from bantin.parse import ParseCache, parse_all
+from bantin.stages.config import load_config
+from bantin.stages.discover import discover
 from bantin.pipeline import BuildRequest, build
 from bantin.problems import BuildError
-from bantin.render import DEFAULT_THEME
-from bantin.session import PreviewSession
+from bantin.speed import Speed
+from bantin.speed.parsecache import ParseCache
+from bantin.speed.parsing import CachedParser
+from bantin.speed.executor import SerialExecutor
+from bantin.speed.patcher import PreviewSession
+from bantin.stages.content import parse_all
+from bantin.stages.render import DEFAULT_THEME
 from sitekit import SITE_TOML, article, make_site, snapshot
 from test_incremental import bulletin, clean_build, clean_preview, edit_body
 
 
-def parse(root: Path, cache: ParseCache | None = None):
-    """Parse a site's sources as a build does, with a cache in .bantin/cache (a new one unless given)."""
-    config = load_config(root)
-    sources = discover(config.content_dir, config.root)
-    return parse_all(config, sources, cache or ParseCache(root / ".bantin/cache"), jobs=1)
+class Parse:
+    """A site's sources parsed as a build does, with a cache in .bantin/cache, and how many came from it."""
+
+    def __init__(self, root: Path, cache: ParseCache | None = None) -> None:
+        config = load_config(root)
+        sources = discover(config.content_dir, config.root)
+        cache = cache or ParseCache(root / ".bantin/cache")
+        parser = CachedParser(cache, SerialExecutor())
+        result = parse_all(sources, Speed(SerialExecutor(), None, True).parse_settings(config), parser)
+        cache.close()
+        self.articles, self.pages = result.articles, result.pages
+        self.cached = parser.reused
+
+
+def parse(root: Path, cache: ParseCache | None = None) -> Parse:
+    """Parse a site's sources as a build does (see Parse)."""
+    return Parse(root, cache)
 
 
 def test_a_second_build_takes_every_parse_from_the_cache(tmp_path: Path) -> None:
@@ -100,7 +116,7 @@ def test_an_unchanged_page_is_linked_from_the_last_build_not_rendered(tmp_path: 
     inode = untouched.stat().st_ino
     edit_body(root)
     result = build(BuildRequest(root))
-    rendered_pages = {name for name in result.files if name.endswith(".html")}
+    rendered_pages = {name for name in result.rendered if name.endswith(".html")}
     assert rendered_pages == {"tin-tuc/bai-so-12/index.html"}
     assert untouched.stat().st_ino == inode
     assert snapshot(root / "public") == clean_build(root, tmp_path / "clean")

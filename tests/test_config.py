@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bantin.config import load_config
+from bantin.stages.config import load_config
 from bantin.problems import BuildError
 from sitekit import SITE_TOML, make_site, run_build
 

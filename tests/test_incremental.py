@@ -18,9 +18,9 @@ from typing import Callable
 import pytest
 
 from bantin.pipeline import BuildRequest, build
-from bantin.render import DEFAULT_THEME
-from bantin.stamp import read_stamp, scan
-from bantin.session import PreviewSession
+from bantin.stages.render import DEFAULT_THEME
+from bantin.speed.stamp import read_stamp, scan
+from bantin.speed.patcher import PreviewSession
 from sitekit import SITE_TOML, article, make_site, run_build, snapshot
 
 SECTIONS = ("tin-tuc", "xay-dung-dang")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bantin.markup import UNSAFE_TAGS, Converter, UnsafeFinder, may_be_unsafe
+from bantin.stages.markup import UNSAFE_TAGS, Converter, UnsafeFinder, may_be_unsafe
 
 CONVERTER = Converter(trust_html=False)
 

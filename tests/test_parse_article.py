@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bantin.content import parse_article
-from bantin.dates import WEEKDAYS, DateError, long_vietnamese, parse_date, short_vietnamese
-from bantin.markup import Converter
+from bantin.stages.content import parse_article
+from bantin.stages.dates import WEEKDAYS, DateError, long_vietnamese, parse_date, short_vietnamese
+from bantin.stages.markup import Converter
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CONVERTER = Converter(trust_html=False)
@@ -117,7 +117,7 @@ def test_image_needs_alt_text() -> None:
 
 
 def test_decomposed_text_is_normalised_by_the_file_wrapper() -> None:
-    from bantin.content import parse_file
+    from bantin.stages.content import parse_file
     import unicodedata
     text = unicodedata.normalize("NFD", "---\ntitle: Đảng bộ tỉnh\ndate: 30/12/2014\n---\nHọc tập và làm theo Bác.\n")
     article = parse_file(("\ufeff" + text).encode("utf-8"), "a.md", TZ, CONVERTER, "article").article

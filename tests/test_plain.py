@@ -1,4 +1,9 @@
-"""The plain writer (bantin/plain.py) gives exactly what Python-Markdown gives, or declines."""
+"""The plain writer (bantin/speed/plain.py) gives exactly what Python-Markdown gives, or declines.
+
+Each engine is made here, fresh, exactly as a build makes it (stages.content.converter_for with
+the settings bantin.speed hands the parse stage), and compared with the library's own way (the
+reference build's engine): no state of either is warmed by another test.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,35 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bantin.markup import Converter, Rendered
+from bantin.speed import Speed
+from bantin.stages.content import ParseSettings
+from bantin.stages.markup import Converter, Rendered
 
 ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-ENGINES = {False: Converter(trust_html=False), True: Converter(trust_html=True)}
+SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def engine_as_built(settings: ParseSettings) -> Converter:
+    """Make a Markdown engine from parse settings, as stages.content.converter_for does (but not remembered)."""
+    return Converter(settings.trust_html, settings.slugify, settings.shortcut)
+
+
+class Zone:
+    """Just enough of a Config for Speed.parse_settings."""
+
+    def __init__(self, trust_html: bool) -> None:
+        self.timezone, self.trust_html = "Asia/Ho_Chi_Minh", trust_html
+
+
+ENGINES = {trust: engine_as_built(Speed(None, None, quick=True).parse_settings(Zone(trust))) for trust in (False, True)}
+REFERENCE = {trust: engine_as_built(Speed.reference().parse_settings(Zone(trust))) for trust in (False, True)}
 
 WORDS = ["Chỉ thị", "đảng viên", "05-CT/TW", "Bác Hồ", "“học”", "x", "A", "9", "1990", "Đầu đề", "Ông A:", "BTV:",
-         "PV", "a:b", "(", ")", "%", "•", "–", "…", "#", "=", "+", "!", ".", ":", ",", "/", "é", "ñ", "ﬁ", "①", "Ⅻ"]
-MARKS = [" ", "  ", "*", "**", "***", "[", "]", "](", "\n", "'", '"', "_", "--", "...", "<", "&", "\\", "\u00a0", "\t"]
+         "PV", "a:b", "(", ")", "%", "•", "–", "…", "#", "=", "+", "!", ".", ":", ",", "/", "é", "ñ", "ﬁ", "①", "Ⅻ",
+         "Bác's", "l'Đảng", "\"Đoàn kết...\"", "Hà Nội --- mùa thu", "1945--1954", "&amp;", "&#273;", "&nbsp;", "\\*", "\\_",
+         "_nghiêng_", "__đậm__", "![ảnh](anh.png)", "![ảnh](a.png \"Chú thích\")", "`mã`", "> trích"]
+MARKS = [" ", "  ", "*", "**", "***", "[", "]", "](", "\n", "'", '"', "_", "__", "--", "---", "...", "<", "&", "\\", "\u00a0",
+         "\t", "  \n", "![", "&amp;"]
 URLS = ["https://a.vn/b?c=1#d", "http://a.vn", "../tin/b.md", "b.md#muc", "tin/%C4%91.md", "a%26b.md", "a%3Cb.md",
         "a%22b.md", "a%0Ab.md", "a%00b.md", "/tuyet-doi", "//a.vn", "#muc", "mailto:a@b.vn", "tel:+8412",
         "javascript:alert(1)", "bantin:x.md", "../../ngoai.md", "data:x", "a b", ""]
@@ -49,11 +74,12 @@ plain_document = st.lists(st.tuples(plain_line, st.sampled_from(["\n\n", "\n\n",
 
 
 def assert_same(body: str, trust_html: bool = False, path: str = "tin-tuc/bai.md") -> Rendered | None:
-    """Convert one body both ways; the plain writer must decline or agree in every respect."""
-    engine = ENGINES[trust_html]
-    plain, full = engine.convert_plain(body, path, 7), engine.convert_markdown(body, path, 7)
+    """Convert one body the build's way and the library's; the plain writer must decline or agree in every respect."""
+    plain = ENGINES[trust_html].convert_plain(body, path, 7)
+    full = REFERENCE[trust_html].convert(body, path, 7)
     if plain is not None:
         assert plain == full, body
+    assert ENGINES[trust_html].convert(body, path, 7) == full, body
     return plain
 
 

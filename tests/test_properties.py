@@ -22,10 +22,10 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bantin.content import parse_article
-from bantin.links import Targets, body_links
-from bantin.references import local_references, resolved_body
-from bantin.markup import Converter
+from bantin.stages.content import parse_article
+from bantin.stages.links import Targets, body_links
+from bantin.stages.references import local_references, resolved_body
+from bantin.stages.markup import Converter
 from bantin.pipeline import BuildRequest, build
 from bantin.problems import BuildError
 from sitekit import article, make_site, run_build, snapshot

@@ -20,7 +20,7 @@ from typing import Callable
 import pytest
 from tornado.websocket import websocket_connect
 
-from bantin.watch import InotifyWatcher
+from bantin.tools.watch import InotifyWatcher
 from sitekit import REPO, SITE_TOML, article, make_site, run_build, snapshot
 
 TIMEOUT = 60

@@ -9,7 +9,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from slugify import slugify as pipeline_slugify
 
-from bantin.slugs import BACKEND, quick_letters, slugify
+from bantin.speed.quickslugs import quick_letters, quick_slugify as slugify
+from bantin.stages.slugs import BACKEND
 
 OPTIONS = [(0, False), (2, False), (3, True), (12, True), (80, True)]
 VIETNAMESE = "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ"

@@ -1,0 +1,144 @@
+"""Stage 4: assemble parsed articles into the complete site model, checking cross-references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from ..problems import BuildError, Problem, did_you_mean, errors_only
+from .config import Config, Section
+from .content import Article
+from .directives import Register
+from .discover import SourceFile
+from .links import Targets, attachment_links, body_links, lead_picture
+from .model import Asset, Entry, Site, Teaser
+from .neighbours import link_neighbours
+from .pages import Index, build_feeds, build_pages
+
+
+@dataclass(frozen=True)
+class Options:
+    """What kind of build this is: which items to include and when "now" is."""
+
+    now: datetime
+    drafts: bool = False
+    future: bool = False
+    preview: bool = False
+
+
+def assemble(config: Config, register: Register, articles: list[Article], pages: list[Article],
+             assets: tuple[SourceFile, ...], options: Options, theme_static: tuple[Asset, ...] = ()) -> tuple[Site, list[Problem]]:
+    """Build the Site from parsed records; raise BuildError on any broken reference; return it with its warnings."""
+    problems: list[Problem] = []
+    shown = [a for a in articles if visible(a, options)]
+    shown_pages = [p for p in pages if visible(p, options)]
+    targets = make_targets(config, shown, shown_pages, articles + pages, assets)
+    entries = sorted((place(a, config, register, targets, options, problems) for a in shown), key=newest_first)
+    entries = link_neighbours(entries, problems)
+    page_entries = tuple(place(p, config, register, targets, options, problems) for p in shown_pages)
+    site_assets = tuple(Asset(s.path, s.location, s.size, s.mtime_ns) for s in assets) + theme_static
+    site = Site(config, register, tuple(entries), (), (), site_assets, options.now, options.preview)
+    index = Index(site)
+    site = replace(site, pages=build_pages(site, page_entries, index), feeds=build_feeds(site, index))
+    problems += collisions(site)
+    if errors_only(problems):
+        raise BuildError(problems)
+    return site, problems
+
+
+def next_change(items: list[Article], now: datetime) -> datetime | None:
+    """Return the first moment after `now` when an item's visibility or badge changes."""
+    return min((m for a in items for m in (a.date, a.expires) if m is not None and m > now), default=None)
+
+
+def visible(article: Article, options: Options) -> bool:
+    """Decide whether an item is published in this build."""
+    if article.status == "draft" and not (options.drafts or options.preview):
+        return False
+    if article.date and article.date > options.now and not (options.future or options.preview):
+        return False
+    return not (article.expires and article.expires <= options.now)
+
+
+def badge(article: Article, options: Options) -> str:
+    """Label unpublished items in the preview."""
+    if article.status == "draft":
+        return "Bản nháp"
+    return "Hẹn giờ" if article.date and article.date > options.now else ""
+
+
+def newest_first(entry: Entry) -> tuple[float, str]:
+    """Sort key: newest first, then by source path for a stable order."""
+    return (-entry.teaser.date.timestamp(), entry.article.path)
+
+
+def article_url(article: Article, config: Config) -> str:
+    """Return the site-relative URL of an article or page."""
+    if article.kind == "page":
+        return f"/{article.slug}/"
+    section = section_of(article, config)
+    return f"/{section.slug}/{article.slug}/" if section else f"/bai-viet/{article.slug}/"
+
+
+def section_of(article: Article, config: Config) -> Section | None:
+    """Find an article's section: its `section` field, else its folder."""
+    if article.section:
+        return config.section(article.section)
+    return config.section(article.path.split("/")[0]) if "/" in article.path else None
+
+
+def make_targets(config: Config, shown: list[Article], pages: list[Article], every: list[Article],
+                 assets: tuple[SourceFile, ...]) -> Targets:
+    """Index where every local reference may point."""
+    urls = {a.path: article_url(a, config) for a in shown + pages if not a.external_url}
+    urls |= {a.path: a.external_url for a in shown if a.external_url}
+    hidden = frozenset(a.path for a in every) - set(urls)
+    return Targets(urls, {s.path: s.file for s in assets}, hidden, config.base_path)
+
+
+def place(article: Article, config: Config, register: Register, targets: Targets, options: Options,
+          problems: list[Problem]) -> Entry:
+    """Resolve an article's section, lead photo, directives, links and files, and make its teaser."""
+    path = f"content/{article.path}"
+    section = section_of(article, config)
+    if article.section and section is None:
+        problems.append(Problem(path, article.line_of("section"), f"Chuyên mục không tồn tại “{article.section}”.",
+                                did_you_mean(article.section, [s.slug for s in config.sections] + [s.name for s in config.sections])))
+    directives: list = []
+    for name in article.directives:
+        directive = register.find(name)
+        if directive is None:
+            problems.append(Problem(path, article.line_of("directives"), f"Văn bản chỉ đạo chưa có trong danh mục: “{name}”.",
+                                    register.suggest(name) + " Nếu là văn bản mới, hãy thêm nó vào content/directives.toml."))
+        elif directive not in directives:
+            directives.append(directive)
+    picture = lead_picture(article, targets, problems)
+    links = body_links(article, targets, problems)
+    url = targets.urls.get(article.path, article_url(article, config))
+    shown_badge = badge(article, options) if options.preview else ""
+    teaser = Teaser(url, article.title, article.date or options.now, article.summary, section, picture,
+                    bool(article.external_url), shown_badge)
+    return Entry(article, url, section, tuple(directives), picture, attachment_links(article, targets, problems),
+                 shown_badge, teaser, links)
+
+
+def collisions(site: Site) -> list[Problem]:
+    """Refuse two things that would write one output path."""
+    seen: dict[str, str] = {}
+    problems = []
+    for output, source in site.outputs():
+        key = output.casefold()
+        if key in seen and seen[key] != source:
+            problems.append(Problem(source if source.startswith("content/") else seen[key], 1,
+                                    f"Hai nguồn cùng ghi ra một tệp “{output}”: {seen[key]} và {source}.",
+                                    "Đổi slug (thêm dòng slug: ...) của một trong hai bài."))
+        seen.setdefault(key, source)
+    for output, source in site.outputs():  # a file where another output needs a folder, e.g. an alias /feed.xml
+        folder = output.casefold()
+        while "/" in folder and (folder := folder.rsplit("/", 1)[0]) not in seen:
+            pass
+        if folder in seen and folder != output.casefold():
+            problems.append(Problem(source if source.startswith("content/") else seen[folder], 1,
+                                    f"“{output}” cần thư mục “{folder}”, nhưng {seen[folder]} đã ghi ra tệp cùng tên.",
+                                    "Đổi slug hoặc địa chỉ cũ (aliases) để hai đường dẫn không đè lên nhau."))
+    return problems

@@ -1,0 +1,132 @@
+"""Stage 2: find every source file under content/, sorted, with stray files left out."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+from operator import attrgetter
+from pathlib import Path
+from typing import Iterator
+
+from ..problems import Problem
+
+REGISTER = "directives.toml"
+PAGES_DIR = "pages"
+IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig")
+MAX_TEXT_BYTES = 2_000_000
+MAX_ASSET_BYTES = 50_000_000
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+LIMITS = {
+    False: (MAX_TEXT_BYTES, "bài viết", "Có lẽ tệp bị chép nhầm vào content/: hãy xoá nó, hoặc chia bài thành nhiều bài nhỏ hơn."),
+    True: (MAX_ASSET_BYTES, "ảnh và tệp đính kèm", "Hãy nén nhỏ tệp (ảnh: giảm kích thước; video: đăng lên nơi khác rồi dẫn liên kết)."),
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file found under content/: its path relative to content/ and where it is on disk."""
+
+    path: str
+    location: str  # where it is on disk, as a string: making a Path of each of 10,000 files is a cost of its own
+    size: int
+    mtime_ns: int
+
+    @property
+    def file(self) -> Path:
+        """Return where the file is on disk."""
+        return Path(self.location)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything discovery found, by role."""
+
+    articles: tuple[SourceFile, ...]
+    pages: tuple[SourceFile, ...]
+    assets: tuple[SourceFile, ...]
+    register: SourceFile | None
+    problems: tuple[Problem, ...]
+
+
+def is_ignored(name: str) -> bool:
+    """Tell whether a file is editor or system clutter."""
+    return name in IGNORED_NAMES or name.startswith((".", "#", "~$")) or name.endswith(IGNORED_SUFFIXES)
+
+
+def discover(content_dir: Path, project_root: Path, stats: dict[str, os.stat_result] | None = None) -> Sources:
+    """List the content folder, refusing links that leave the project, unreadable names and oversized files.
+
+    `stats`: the files' stats as the build's input scan took them (see stamp.scan), so as not to take them twice.
+    """
+    found: dict[str, list[SourceFile]] = {"articles": [], "pages": [], "assets": [], "register": []}
+    problems: list[Problem] = []
+    for entry, relative in walk(content_dir, project_root.resolve(), problems):
+        stat = (stats.get(entry.path) if stats else None) or entry.stat()
+        source = SourceFile(unicodedata.normalize("NFC", relative), entry.path, stat.st_size, stat.st_mtime_ns)
+        role = classify(source.path)
+        if problem := check_size(source, role):
+            problems.append(problem)
+        else:
+            found[role].append(source)
+    register = found["register"][0] if found["register"] else None
+    return Sources(tuple(found["articles"]), tuple(found["pages"]), tuple(found["assets"]), register, tuple(problems))
+
+
+def walk(content_dir: Path, root: Path, problems: list[Problem]) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """Yield each acceptable file with its content-relative path: a folder's files by name, then its folders by name."""
+    pending = [("", str(content_dir))]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=attrgetter("name"))
+        except OSError:
+            continue
+        folders = []
+        for entry in entries:
+            if is_ignored(entry.name) or not acceptable(entry, prefix + entry.name, root, problems):
+                continue
+            if not entry.is_dir():
+                yield entry, prefix + entry.name
+            elif not entry.is_symlink():  # a linked folder is not followed
+                folders.append((prefix + entry.name + "/", entry.path))
+        pending += reversed(folders)
+
+
+def acceptable(entry: os.DirEntry[str], rel: str, root: Path, problems: list[Problem]) -> bool:
+    """Accept a path unless its name is not UTF-8 or it is a link that leaves the project."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        problems.append(Problem(f"content/{shown}", 1, "Tên tệp không phải chữ UTF-8 (có lẽ tệp được giải nén từ tệp ZIP tạo trên Windows).",
+                                "Đổi tên tệp, gõ lại tên bằng bộ gõ Unicode."))
+        return False
+    if not entry.is_symlink():
+        return True
+    target = Path(os.path.realpath(entry.path))  # unlike Path.resolve, never raises on a loop of links
+    if target.exists() and target.is_relative_to(root):
+        return True
+    where = "tới tệp không tồn tại" if not target.exists() else "ra ngoài dự án"
+    problems.append(Problem(f"content/{unicodedata.normalize('NFC', rel)}", 1, f"Liên kết tượng trưng (symlink) trỏ {where}.",
+                            "Chép tệp thật vào content/ thay cho liên kết."))
+    return False
+
+
+def classify(path: str) -> str:
+    """Decide a file's role from its place and name."""
+    if path == REGISTER:
+        return "register"
+    if not path.lower().endswith(MARKDOWN_SUFFIXES):
+        return "assets"
+    return "pages" if path.startswith(PAGES_DIR + "/") else "articles"
+
+
+def check_size(source: SourceFile, role: str) -> Problem | None:
+    """Refuse text files and assets too large to be what they claim."""
+    limit, what, hint = LIMITS[role == "assets"]
+    if source.size <= limit:
+        return None
+    size = f"{source.size / 1_000_000:.1f}".replace(".", ",")
+    return Problem(f"content/{source.path}", 1, f"Tệp quá lớn ({size} MB; {what} tối đa {limit // 1_000_000} MB).", hint)
