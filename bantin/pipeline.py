@@ -20,7 +20,7 @@ from .stages.config import Config, load_config
 from .stages.content import ParseResult, parse_all
 from .stages.directives import Register, load_register
 from .stages.discover import Sources, discover
-from .stages.model import Asset, Output, Site
+from .stages.model import Asset, Output, Site, ThemeFile
 from .stages.outputs import declare_outputs
 from .stages.render import render, theme_static
 from .stages.write import check_names, check_output, publish, staging
@@ -114,7 +114,12 @@ def assemble_site(config: Config, sources: Sources, parsed: ParseResult, options
 
 
 def check_outputs(output: Path, outputs: tuple[Output, ...]) -> None:
-    """Refuse output names the output folder cannot hold (see write.check_names)."""
+    """Refuse a theme file that another output would overwrite, and names the output folder cannot hold (write.check_names)."""
+    others = {o.output.casefold() for o in outputs if not isinstance(o, ThemeFile)}
+    clashes = [Problem(o.source, 0, f"Tệp giao diện này ghi ra “{o.output}”, trùng với một trang hoặc tệp khác của trang web.",
+                       "Đổi tên tệp trong templates/files/.") for o in outputs if isinstance(o, ThemeFile) and o.output.casefold() in others]
+    if clashes:
+        raise BuildError(clashes)
     check_names(output, [o.output for o in outputs if not isinstance(o, Asset)],
                 {o.output: Path(o.source) for o in outputs if isinstance(o, Asset)})
 

@@ -13,6 +13,11 @@ Article i depends only on (seed, i), so the first 1000 articles of a 10000 corpu
 1000 corpus. Every article is ~700 words, has a few `##` headings, a list, bold text, an
 external link and (except the first) an internal link to an earlier article, and ends with
 a unique ASCII marker `BT000123` that run.py uses to count the article pages really written.
+
+`--mix 0.5` gives about half the articles one block that no fast path takes: a pipe table, a
+footnote, an attribute list or a raw HTML box (real bulletins have them; the plain corpus has
+none). The mixed blocks come from their own random stream, so the rest of each article is the
+plain corpus's, word for word.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from random import Random
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import vocab as V  # noqa: E402
 
-CORPUS_VERSION = 2  # bump when the generated text changes, so run.py regenerates
+CORPUS_VERSION = 3  # bump when the generated text changes, so run.py regenerates
 DEFAULT_SEED = 20160515
 REPO = Path(__file__).resolve().parent.parent
 BASE_URL = "https://example.org/"
@@ -200,8 +205,36 @@ def build_body(rng: Random, place: str, interviewee: str, target: int, link: boo
 
 # ----------------------------------------------------------------------------- whole corpus
 
-def make_corpus(n: int, seed: int) -> list[dict]:
+MIXED_KINDS = ("table", "footnote", "attributes", "html")
+
+
+def mixed_block(seed: int, i: int, mix: float) -> tuple[str, str] | None:
+    """The block that takes article i off the plain fast path, or None (about 1 - mix of the articles)."""
+    rng = Random(f"bantin-bench-mix-{seed}-{i}")
+    if rng.random() >= mix:
+        return None
+    kind = rng.choice(MIXED_KINDS)
+    district = rng.choice(V.DISTRICTS)
+    if kind == "table":
+        rows = [f"| {rng.choice(V.UNITS)} {district} | {rng.randint(12, 480)} | {rng.randint(60, 100)}% |" for _ in range(rng.randint(3, 6))]
+        text = "| Đơn vị | Số đảng viên | Tỷ lệ tham gia |\n|---|---:|---:|\n" + "\n".join(rows)
+    elif kind == "footnote":
+        text = (f"Kết quả được tổng hợp từ báo cáo của {rng.choice(V.UNITS).lower()} {district}[^1].\n\n"
+                f"[^1]: Số liệu tính đến cuối quý {rng.randint(1, 4)}.")
+    elif kind == "attributes":
+        text = f"Nhiều mô hình hay ở {district} được nhân rộng.\n{{: .lead }}"
+    else:
+        text = f'<div class="box">\n<p>Ghi nhận tại {district}: {rng.randint(3, 40)} mô hình điển hình.</p>\n</div>'
+    return kind, nfc(text)
+
+
+def make_corpus(n: int, seed: int, mix: float = 0.0) -> list[dict]:
     arts = [make_article(seed, i) for i in range(n)]
+    for i, a in enumerate(arts):
+        block = mixed_block(seed, i, mix) if mix else None
+        if block:
+            a["blocks"].insert(len(a["blocks"]) // 2, ("raw", block[1]))
+            a["mixed"] = block[0]
     titles: set[str] = set()
     slugs: set[str] = set()
     for a in arts:  # de-duplicate in id order, so a smaller corpus is a prefix of a larger one
@@ -535,6 +568,12 @@ limit = 20
 
 [markup.goldmark.extensions]
 typographer = true
+
+# the mixed corpus's raw HTML boxes and {: .lead } attribute lists, as bantin and Pelican read them
+[markup.goldmark.renderer]
+unsafe = true
+[markup.goldmark.parser.attribute]
+block = true
 '''
 
 BASEOF = '''\
@@ -678,8 +717,8 @@ def write_hugo(root: Path, arts: list[dict]) -> None:
 
 # ----------------------------------------------------------------------------- main
 
-def generate(n: int, out: Path, seed: int = DEFAULT_SEED) -> dict:
-    arts = make_corpus(n, seed)
+def generate(n: int, out: Path, seed: int = DEFAULT_SEED, mix: float = 0.0) -> dict:
+    arts = make_corpus(n, seed, mix)
     if out.exists():
         if any(out.iterdir()) and not (out / "manifest.json").exists():
             raise SystemExit(f"{out} exists and is not a corpus folder (no manifest.json); refusing to delete it")
@@ -690,7 +729,8 @@ def generate(n: int, out: Path, seed: int = DEFAULT_SEED) -> dict:
     write_hugo(out / "hugo", arts)
     total_words = sum(words(render_body(a, arts, lambda t: "x")) for a in arts)
     manifest = {
-        "version": CORPUS_VERSION, "n": n, "seed": seed,
+        "version": CORPUS_VERSION, "n": n, "seed": seed, "mix": mix,
+        "mixed": {kind: sum(a.get("mixed") == kind for a in arts) for kind in MIXED_KINDS},
         "mean_words": round(total_words / max(n, 1), 1),
         "sections": [s for s, _, _ in V.SECTIONS],
         "directives": [f"{d[0]} {d[1]}" for d in V.DIRECTIVES],
@@ -706,8 +746,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, required=True, help="number of articles")
     ap.add_argument("--out", type=Path, required=True, help="output folder (replaced)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--mix", type=float, default=0.0, help="share of articles given a table, footnote, attribute list or raw HTML")
     args = ap.parse_args()
-    m = generate(args.n, args.out, args.seed)
+    m = generate(args.n, args.out, args.seed, args.mix)
     print(f"wrote {m['n']} articles (mean {m['mean_words']} words) to {args.out}/{{bantin,pelican,hugo}}")
 
 

@@ -553,16 +553,16 @@ def source_digest(root: Path = REPO) -> str:
     return h.hexdigest()[:12]
 
 
-def ensure_corpus(n: int, seed: int) -> tuple[Path, dict]:
-    out = BENCH / "corpus" / str(n)
+def ensure_corpus(n: int, seed: int, mix: float = 0.0) -> tuple[Path, dict]:
+    out = BENCH / "corpus" / (f"{n}-mix{round(mix * 100)}" if mix else str(n))
     mf = out / "manifest.json"
     if mf.exists():
         m = json.loads(mf.read_text(encoding="utf-8"))
-        if m.get("n") == n and m.get("seed") == seed and m.get("version") == corpus_mod.CORPUS_VERSION:
+        if (m.get("n"), m.get("seed"), m.get("mix", 0.0), m.get("version")) == (n, seed, mix, corpus_mod.CORPUS_VERSION):
             return out, m
     print(f"generating corpus of {n} articles in {out} ...", flush=True)
     t = time.perf_counter()
-    m = corpus_mod.generate(n, out, seed)
+    m = corpus_mod.generate(n, out, seed, mix)
     print(f"  done in {time.perf_counter() - t:.1f} s (mean {m['mean_words']} words/article)", flush=True)
     return out, m
 
@@ -981,6 +981,8 @@ def main() -> int:
     ap.add_argument("--gens", default=",".join(GENS), help="comma list of generators (default all)")
     ap.add_argument("--cases", default=",".join(CASES), help="comma list of cases (default all)")
     ap.add_argument("--seed", type=int, default=corpus_mod.DEFAULT_SEED)
+    ap.add_argument("--mix", type=float, default=0.0,
+                    help="share of articles off the plain fast path (tables, footnotes, attribute lists, raw HTML); 0.5 for the mixed bulletin")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds allowed per build (default 3600)")
     ap.add_argument("--serve-timeout", type=float, default=900, help="seconds to wait for a server (default 900)")
     ap.add_argument("--serve-settle", type=float, default=1.5, help="seconds to wait between serve edits")
@@ -1047,7 +1049,7 @@ def main() -> int:
     out = args.out or BENCH / "results" / f"{stamp}.json"
     for n in ns:
         reps = args.repeat if n < 10000 else args.repeat_large
-        src_dir, manifest = ensure_corpus(n, args.seed)
+        src_dir, manifest = ensure_corpus(n, args.seed, args.mix)
         edit_art = manifest["articles"][n // 2]
         work = args.work / str(n)
         logs = work / "logs"

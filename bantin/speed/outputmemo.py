@@ -45,7 +45,7 @@ def render_context(site: Site) -> bytes:
     theme += [(asset.output, Path(asset.source).read_bytes()) for asset in theme_static(site.config)]
     digester = Digester()
     shown = digester.digest((site.config, site.standalone_pages, site.register, site.preview))
-    whole = digester.digest((site.entries, site.pages, site.feeds, site.built_at)) if whole_site_readers(site.config) else b""
+    whole = digester.digest((site.entries, site.pages, site.feeds, site.built_at)) if whole_site_readers(site.config, pages_only=True) else b""
     folders = [str(d) for d in theme_dirs(site.config.root, site.config.theme)]
     return digest_of(engine_fingerprint(), theme, shown, whole, folders).encode()
 

@@ -169,7 +169,20 @@ class TextFile:
     text: str
 
 
-Output = Union[Page, Feed, Sitemap, TextFile, Asset]  # everything a site writes; see outputs.declare_outputs
+@dataclass(frozen=True)
+class ThemeFile:
+    """A file the theme declares with a template in templates/files/ (a JSON feed, opensearch.xml...).
+
+    It is drawn with every published article (`entries`, newest first), so its key changes with any of them.
+    """
+
+    output: str
+    template: str
+    source: str  # the template file, as the editor sees it: "giao-dien/templates/files/tin-moi.json"
+    entries: tuple[Entry, ...]
+
+
+Output = Union[Page, Feed, Sitemap, TextFile, ThemeFile, Asset]  # everything a site writes; see outputs.declare_outputs
 
 
 @dataclass(frozen=True)

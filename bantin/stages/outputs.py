@@ -1,4 +1,4 @@
-"""Every file the site writes, declared once: pages, feeds, the sitemap, robots.txt, copied files.
+"""Every file the site writes, declared once: pages, feeds, the sitemap, robots.txt, the theme's files, copied files.
 
 A clean build, a cached build and `serve` all take their outputs from `declare_outputs`:
 a new kind of output is added here (and made in render.Renderer.produce), and nothing else
@@ -8,12 +8,20 @@ needs to know of it.
 from __future__ import annotations
 
 from .feeds import absolute
-from .model import Output, Site, Sitemap, TextFile
+from .model import Output, Site, Sitemap, TextFile, ThemeFile
+from .render import THEME_FILES, template_files
+from .write import shown
 
 
 def declare_outputs(site: Site) -> tuple[Output, ...]:
     """List every output of the site, each once."""
-    return (*site.pages, *site.feeds, site_map(site), robots(site), *site.assets)
+    return (*site.pages, *site.feeds, site_map(site), robots(site), *theme_files(site), *site.assets)
+
+
+def theme_files(site: Site) -> tuple[ThemeFile, ...]:
+    """Declare a file for each template in the theme's templates/files/: files/tin-moi.json makes /tin-moi.json."""
+    return tuple(ThemeFile(name.removeprefix(THEME_FILES), name, shown(file, site.config.root), site.entries)
+                 for name, file in template_files(site.config) if name.startswith(THEME_FILES))
 
 
 def site_map(site: Site) -> Sitemap:

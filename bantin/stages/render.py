@@ -24,11 +24,13 @@ from ..problems import BuildError, Problem
 from .config import Config, KeyLines
 from .dates import long_vietnamese, rfc3339, short_vietnamese
 from .feeds import atom, sitemap
-from .model import Asset, Feed, Output, Page, Site, Sitemap, Teaser, TextFile
+from .model import Asset, Feed, Output, Page, Site, Sitemap, Teaser, TextFile, ThemeFile
 from .write import Staging, StagingReport
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent.parent / "theme"
 TEASER_TEMPLATE = "_teaser.html"
+THEME_FILES = "files/"  # templates in templates/files/ each declare one output file (see outputs.theme_files)
+ESCAPED_FILES = (".html", ".htm", ".xml", ".svg", ".rss", ".atom")  # theme files whose values are HTML-escaped
 SMALL_SITE_PARTS = frozenset({"config", "register", "preview", "built_at", "standalone_pages"})  # what every worker has
 JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 P = TypeVar("P")
@@ -87,15 +89,18 @@ def template_files(config: Config) -> list[tuple[str, Path]]:
     return sorted(found.items())
 
 
-def whole_site_readers(config: Config) -> list[tuple[str, int, str]]:
+def whole_site_readers(config: Config, pages_only: bool = False) -> list[tuple[str, int, str]]:
     """List (template, line, what) wherever a template reads more of `site` than every page's own share of it.
 
-    Such a template makes every page depend on every article: pages then render with the whole
-    site model, and a rebuild after any edit renders every page again.
+    Such a template makes the processes render with the whole site model. A page template that
+    does makes every page depend on every article, so that an edit renders every page again
+    (`pages_only` lists just those); a theme file depends on every article anyway.
     """
     env = jinja2.Environment()
     found = []
     for name, file in template_files(config):
+        if pages_only and name.startswith(THEME_FILES):
+            continue
         try:
             tree = env.parse(file.read_text(encoding="utf-8"))
         except (jinja2.TemplateSyntaxError, UnicodeDecodeError, OSError):
@@ -190,7 +195,7 @@ def make_environment(site: Site, kept: MutableMapping[tuple[Any, ...], Markup] |
     """Create the Jinja environment: autoescaped, strict about undefined names, with bantin's filters and functions."""
     check_theme(site.config)
     folders = [str(d / "templates") for d in theme_dirs(site.config.root, site.config.theme)]
-    env = Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True, undefined=jinja2.StrictUndefined,
+    env = Environment(loader=jinja2.FileSystemLoader(folders), autoescape=escaped, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
     base_path = site.config.base_path
     base_url = site.config.base_url.rstrip("/") + "/"
@@ -204,6 +209,11 @@ def make_environment(site: Site, kept: MutableMapping[tuple[Any, ...], Markup] |
                        menu_current=menu_current(site.config))
     env.filters.update(links, date_long=long_vietnamese, date_short=short_vietnamese, iso=rfc3339, json_script=json_script)
     return env
+
+
+def escaped(name: str | None) -> bool:
+    """Tell whether a template's values are HTML-escaped: every page template, and theme files that are markup."""
+    return name is None or not name.startswith(THEME_FILES) or name.endswith(ESCAPED_FILES)
 
 
 def menu_current(config: Config) -> Callable[[str], tuple[str, ...]]:
@@ -267,6 +277,8 @@ class Renderer:
             return sitemap(output).encode("utf-8")
         if isinstance(output, TextFile):
             return output.text.encode("utf-8")
+        if isinstance(output, ThemeFile):
+            return self.theme_file(output)
         return Path(output.source)
 
     def page(self, page: Page) -> bytes:
@@ -275,7 +287,14 @@ class Renderer:
             template = self.templates.get(page.template) or self.templates.setdefault(page.template, self.env.get_template(page.template))
             return template.render(page=page, data=page.data).encode("utf-8")
         except jinja2.TemplateError as error:
-            raise BuildError([template_problem(error, page, self.site.config.root)]) from error
+            raise BuildError([template_problem(error, page.template, page.source or page.url, f"trang {page.url}", self.site.config.root)]) from error
+
+    def theme_file(self, file: ThemeFile) -> bytes:
+        """Render one of the theme's files with every published article."""
+        try:
+            return self.env.get_template(file.template).render(entries=file.entries).encode("utf-8")
+        except jinja2.TemplateError as error:
+            raise BuildError([template_problem(error, file.template, file.source, f"tệp /{file.output}", self.site.config.root)]) from error
 
 
 @dataclass(frozen=True)
@@ -339,17 +358,17 @@ def render_in_memory(site: Site, outputs: Iterable[Output]) -> dict[str, bytes |
 
 # ----------------------------------------------------------------------------- template errors, located
 
-def template_problem(error: jinja2.TemplateError, page: Page, root: Path) -> Problem:
-    """Locate a template error in the theme file that caused it."""
+def template_problem(error: jinja2.TemplateError, template: str, source: str, made: str, root: Path) -> Problem:
+    """Locate a template error in the theme file that caused it, while making `made` from `source`."""
     if isinstance(error, jinja2.TemplateSyntaxError):
         return Problem(theme_file(error.filename, error.name, root), error.lineno or 0, f"Lỗi cú pháp trong mẫu giao diện: {error.message}",
                        "Kiểm tra các cặp {% ... %} và {{ ... }} ở dòng này.")
     if isinstance(error, jinja2.TemplateNotFound):
-        return Problem(page.source or page.url, 0, f"Không tìm thấy mẫu giao diện “{error.name}”.", "Thêm mẫu đó vào theme/templates/.")
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".xml"))]
+        return Problem(source, 0, f"Không tìm thấy mẫu giao diện “{error.name}”.", "Thêm mẫu đó vào theme/templates/.")
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if "templates" in Path(f.filename).parts]
     where = frames[-1] if frames else None
-    return Problem(theme_file(where.filename if where else None, page.template, root), where.lineno if where else 0,
-                   f"Lỗi khi dựng trang {page.url} bằng mẫu giao diện: {explain(error)}",
+    return Problem(theme_file(where.filename if where else None, template, root), where.lineno if where else 0,
+                   f"Lỗi khi dựng {made} bằng mẫu giao diện: {explain(error)}",
                    "Một biến trong mẫu không tồn tại hoặc sai tên; sửa mẫu ở dòng này.")
 
 

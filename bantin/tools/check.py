@@ -29,7 +29,7 @@ from ..pipeline import BuildRequest, load_site, read_register
 from ..problems import BuildError, Problem
 from ..speed import Speed
 from ..stages.outputs import declare_outputs
-from ..stages.render import render_in_memory
+from ..stages.render import render_in_memory, template_files, theme_file, whole_site_readers
 from ..stages.source import decode
 
 NAME = "check"
@@ -52,7 +52,7 @@ def main(arguments: argparse.Namespace) -> int:
     except BuildError as error:
         return finish(list(error.problems), None)
     site, problems = validate(config, request)
-    problems += directive_mentions(config)
+    problems += directive_mentions(config) + slow_templates(config)
     if site is not None:
         try:
             made = render_in_memory(site, declare_outputs(site))
@@ -98,6 +98,19 @@ def finish(problems: list[Problem], site: Site | None) -> int:
     articles = len(site.entries) if site else 0
     print(f"Kiểm tra xong: không có lỗi ({articles} bài viết, {len(site.pages) if site else 0} trang; {warnings} cảnh báo).")
     return 0
+
+
+# ----------------------------------------------------------------------------- templates that slow builds
+
+def slow_templates(config: Config) -> list[Problem]:
+    """Warn where a page template reads the whole site: every edit then renders every page again."""
+    shown = {name: path for name, path in template_files(config)}
+    return [Problem(theme_file(str(shown[name.removeprefix("templates/")]), name, config.root), line,
+                    f"Mẫu này đọc {what}, tức là toàn bộ trang web: mỗi trang khi đó phụ thuộc vào mọi bài, nên sau mỗi lần "
+                    "sửa một bài, bản dựng và bản xem trước phải dựng lại tất cả các trang (chậm hơn nhiều với hàng nghìn bài).",
+                    "Dùng dữ liệu của chính trang (data, page), hoặc đặt danh sách cần mọi bài vào một tệp trong templates/files/.",
+                    "warning")
+            for name, line, what in whole_site_readers(config, pages_only=True)]
 
 
 # ----------------------------------------------------------------------------- directive mentions
