@@ -56,14 +56,28 @@ class OutputKeys:
     def __init__(self, context: bytes, kept: tuple[type, ...] | None = None) -> None:
         self.context = context
         self.digester = Digester(BY_SOURCE, kept)
+        self.known: dict[int, tuple[Output, bytes]] = {}  # by output object: serve keys the same objects again and again
 
     def of(self, outputs: Sequence[Output]) -> dict[str, bytes]:
         """Return the key of every output but copied files; none at all when one cannot be digested."""
+        keys = {}
         try:
-            return {o.output: hashlib.blake2b(self.context + self.digester.digest(o), digest_size=16).digest()
-                    for o in outputs if not isinstance(o, Asset)}
+            for output in outputs:
+                if isinstance(output, Asset):
+                    continue
+                known = self.known.get(id(output))
+                if known is None or known[0] is not output:
+                    known = self.known[id(output)] = (output, self.key(output))
+                keys[output.output] = known[1]
         except TypeError:  # a value digest.py does not know: make everything, always
             return {}
+        if len(self.known) > 2 * len(outputs):  # forget outputs of rebuilds long gone
+            self.known = {id(o): self.known[id(o)] for o in outputs if id(o) in self.known}
+        return keys
+
+    def key(self, output: Output) -> bytes:
+        """Digest one output with the render context."""
+        return hashlib.blake2b(self.context + self.digester.digest(output), digest_size=16).digest()
 
 
 class OutputMemo:

@@ -23,6 +23,7 @@ import time
 from datetime import datetime
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -45,6 +46,7 @@ from .parsecache import RACY_NS
 from .stamp import scan
 
 Listing = list[tuple[str, int, int, int]]
+PATH = attrgetter("path")
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,14 @@ class Assembled:
     valid_until: Any
     site: Site
     warnings: tuple[Problem, ...]
+    placed: tuple[dict[str, int], dict[str, int]] | None = None
+
+    def places(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Return where each article's entry and page sit in the site (a patch keeps every place)."""
+        if self.placed is None:
+            self.placed = ({entry.article.path: index for index, entry in enumerate(self.site.entries)},
+                           {page.source: index for index, page in enumerate(self.site.pages) if page.template == "article.html"})
+        return self.placed
 
 
 class PreviewSession:
@@ -124,7 +134,8 @@ class PreviewSession:
         options = options_for(self.request, self.request.now or datetime.now(config.tz))
         site, warnings = self.patched(config, sources, parsed, options) or self.assembled(config, sources, parsed, options)
         outputs = declare_outputs(site)
-        check_outputs(self.output, outputs)
+        if {o.output for o in outputs} != self.keys.keys():  # the same names as last time passed the same check
+            check_outputs(self.output, outputs)
         todo, keys = self.outdated(site, outputs)
         self.output.mkdir(parents=True, exist_ok=True)
         folder = PreviewFolder(self.output)
@@ -189,15 +200,15 @@ class PreviewSession:
         A file saved within RACY_NS of being parsed may change again without its size or time
         moving, so its result is not trusted for reuse.
         """
-        fresh = [job for job in jobs if (known := self.parsed.get(job.source.path)) is None or known[0] is not job.source]
+        known = self.parsed
+        fresh = [job for job in jobs if (last := known.get(job.source.path)) is None or last[0] is not job.source]
         parse = self.speed.store.parser.parse_some if self.speed.store else self.speed.parse_many
-        results = dict(zip((job.source.path for job in fresh), parse(fresh, settings))) if fresh else {}
         now = time.time_ns()
-        parsed = {job.source.path: results[job.source.path] if job.source.path in results else self.parsed[job.source.path][1]
-                  for job in jobs}
-        self.parsed = {job.source.path: (job.source if now - job.source.mtime_ns > RACY_NS else None, parsed[job.source.path])
-                       for job in jobs}
-        return [parsed[job.source.path] for job in jobs]
+        for job, result in zip(fresh, parse(fresh, settings) if fresh else ()):
+            known[job.source.path] = (job.source if now - job.source.mtime_ns > RACY_NS else None, result)
+        if len(known) != len(jobs):  # files went: forget them
+            self.parsed = known = {job.source.path: known[job.source.path] for job in jobs}
+        return [known[job.source.path][1] for job in jobs]
 
     # ------------------------------------------------------------------ assemble
 
@@ -225,8 +236,7 @@ class PreviewSession:
             return None
         site, warnings = last.site, list(last.warnings)
         entries, pages = list(site.entries), list(site.pages)
-        where = {entry.article.path: index for index, entry in enumerate(entries)}
-        page_at = {page.source: index for index, page in enumerate(pages) if page.template == "article.html"}
+        where, page_at = last.places()
         swapped: dict[int, Entry] = {}
         for _, article in changed:
             if article.path not in where:
@@ -254,8 +264,9 @@ class PreviewSession:
         if self.keyer is None or self.keyer.context != context:
             self.keyer = OutputKeys(context)
         keys = self.keyer.of(outputs)
-        todo = [o for o in outputs if o.output not in keys or self.keys.get(o.output) != keys[o.output]]
-        return todo, keys | {o.output: b"" for o in outputs if o.output not in keys}
+        last = self.keys
+        todo = [o for o in outputs if (key := keys.get(o.output)) is None or last.get(o.output) != key]
+        return todo, keys | dict.fromkeys((o.output for o in site.assets), b"")  # copied files: the writer compares them
 
     def run(self, work: Callable[[Any, Any], Any], items: Sequence[Any], shared: Any, prepare: Callable[[Any], Any],
             by_reference: Sequence[object] = ()) -> Iterator[Any]:
@@ -303,7 +314,7 @@ def same_frame(last: Assembled, config: Config, sources: Sources, parsed: ParseR
             and replace(options, now=last.options.now) == last.options and options.now >= last.options.now
             and (last.valid_until is None or options.now < last.valid_until)
             and len(parsed.pages) == len(last.pages) and all(a is b for a, b in zip(parsed.pages, last.pages))
-            and all(a.path == b.path for a, b in zip(parsed.articles, last.articles)))
+            and list(map(PATH, parsed.articles)) == list(map(PATH, last.articles)))
 
 
 def updated(sources: Sources, old: Listing, new: Listing, records: dict[str, SourceFile], content_dir: Path) -> Sources | None:

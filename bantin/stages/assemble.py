@@ -13,7 +13,7 @@ from .discover import SourceFile
 from .links import Targets, attachment_links, body_links, lead_picture
 from .model import Asset, Entry, Site, Teaser
 from .neighbours import link_neighbours
-from .pages import Index, build_feeds, build_pages
+from .pages import Index, build_feeds, build_pages, site_map
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ def assemble(config: Config, register: Register, articles: list[Article], pages:
     site_assets = tuple(Asset(s.path, s.location, s.size, s.mtime_ns) for s in assets) + theme_static
     site = Site(config, register, tuple(entries), (), (), site_assets, options.now, options.preview)
     index = Index(site)
-    site = replace(site, pages=build_pages(site, page_entries, index), feeds=build_feeds(site, index))
+    pages = build_pages(site, page_entries, index)
+    site = replace(site, pages=pages, feeds=build_feeds(site, index), sitemap=site_map(site, pages))
     problems += collisions(site)
     if errors_only(problems):
         raise BuildError(problems)

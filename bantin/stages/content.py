@@ -401,8 +401,9 @@ def parse_serially(jobs: Sequence[ParseJob], settings: ParseSettings) -> Iterato
 def parse_all(sources: Sources, settings: ParseSettings, parse_many: ParseMany = parse_serially) -> ParseResult:
     """Parse every article and page; `parse_many` may run the jobs elsewhere (workers) or reuse earlier results (a cache)."""
     jobs = [ParseJob("article", s) for s in sources.articles] + [ParseJob("page", s) for s in sources.pages]
-    outcomes = list(zip(jobs, parse_many(jobs, settings)))
-    problems = tuple(p for _, parsed in outcomes for p in parsed.problems)
-    articles = tuple(p.article for job, p in outcomes if job.kind == "article" and p.article)
-    pages = tuple(p.article for job, p in outcomes if job.kind == "page" and p.article)
-    return ParseResult(articles, pages, problems)
+    articles, pages, problems = [], [], []
+    for job, parsed in zip(jobs, parse_many(jobs, settings)):
+        problems += parsed.problems
+        if parsed.article is not None:
+            (articles if job.kind == "article" else pages).append(parsed.article)
+    return ParseResult(tuple(articles), tuple(pages), tuple(problems))

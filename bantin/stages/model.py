@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from typing import Any, Union
 
@@ -197,13 +198,14 @@ class Site:
     assets: tuple[Asset, ...]
     built_at: datetime
     preview: bool
+    sitemap: Sitemap = Sitemap("sitemap.xml", ())  # declared with the pages: an edit to what an article says keeps it
 
     def outputs(self) -> list[tuple[str, str]]:
         """List every output path with what produces it, for collision checks."""
         pairs = [(p.output, p.source or p.url) for p in self.pages] + [(f.output, f.url) for f in self.feeds]
         return pairs + [(a.output, a.source) for a in self.assets]
 
-    @property
+    @cached_property
     def standalone_pages(self) -> tuple[Page, ...]:
         """List the standalone pages (about, contact), for menus and footers."""
         return tuple(page for page in self.pages if page.template == "page.html")

@@ -8,27 +8,20 @@ needs to know of it.
 from __future__ import annotations
 
 from .feeds import absolute
-from .model import Output, Site, Sitemap, TextFile, ThemeFile
+from .model import Output, Site, TextFile, ThemeFile
 from .render import THEME_FILES, template_files
 from .write import shown
 
 
 def declare_outputs(site: Site) -> tuple[Output, ...]:
-    """List every output of the site, each once."""
-    return (*site.pages, *site.feeds, site_map(site), robots(site), *theme_files(site), *site.assets)
+    """List every output of the site, each once (the pages, feeds and sitemap come assembled: pages.py)."""
+    return (*site.pages, *site.feeds, site.sitemap, robots(site), *theme_files(site), *site.assets)
 
 
 def theme_files(site: Site) -> tuple[ThemeFile, ...]:
     """Declare a file for each template in the theme's templates/files/: files/tin-moi.json makes /tin-moi.json."""
     return tuple(ThemeFile(name.removeprefix(THEME_FILES), name, shown(file, site.config.root), site.entries)
                  for name, file in template_files(site.config) if name.startswith(THEME_FILES))
-
-
-def site_map(site: Site) -> Sitemap:
-    """Declare sitemap.xml: every page meant for search engines."""
-    urls = tuple((absolute(site.config, page.url), page.date.date().isoformat() if page.date else "")
-                 for page in site.pages if page.sitemap)
-    return Sitemap("sitemap.xml", urls)
 
 
 def robots(site: Site) -> TextFile:

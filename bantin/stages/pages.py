@@ -5,7 +5,8 @@ from __future__ import annotations
 from itertools import islice
 from typing import Iterable
 
-from .model import DirectiveCount, Entry, Feed, Home, Listing, Page, Pager, Site, Teaser
+from .feeds import absolute
+from .model import DirectiveCount, Entry, Feed, Home, Listing, Page, Pager, Site, Sitemap, Teaser
 
 FEED_SIZE = 20
 HOME_LATEST = 8
@@ -143,3 +144,10 @@ def build_feeds(site: Site, index: Index | None = None) -> tuple[Feed, ...]:
         entries = tuple(index.directives.get(directive, ())[:FEED_SIZE])
         feeds.append(Feed(f"{directive.url.strip('/')}/feed.xml", f"{directive.url}feed.xml", f"{directive.name} – {title}", directive.url, entries))
     return tuple(feeds)
+
+
+def site_map(site: Site, pages: tuple[Page, ...]) -> Sitemap:
+    """Declare sitemap.xml: every page meant for search engines."""
+    urls = tuple((absolute(site.config, page.url), page.date.date().isoformat() if page.date else "")
+                 for page in pages if page.sitemap)
+    return Sitemap("sitemap.xml", urls)

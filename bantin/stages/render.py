@@ -13,6 +13,7 @@ import json
 import re
 import traceback
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, MutableMapping, Sequence, TypeVar
 
@@ -96,23 +97,34 @@ def whole_site_readers(config: Config, pages_only: bool = False) -> list[tuple[s
     does makes every page depend on every article, so that an edit renders every page again
     (`pages_only` lists just those); a theme file depends on every article anyway.
     """
-    env = jinja2.Environment()
     found = []
     for name, file in template_files(config):
         if pages_only and name.startswith(THEME_FILES):
             continue
         try:
-            tree = env.parse(file.read_text(encoding="utf-8"))
-        except (jinja2.TemplateSyntaxError, UnicodeDecodeError, OSError):
+            text = file.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
             continue  # reported when the template is used
-        parts = {id(node.node): node for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name)}
-        for node in tree.find_all(nodes.Name):
-            if node.name != "site" or node.ctx != "load":
-                continue
-            part = parts.get(id(node))
-            if part is None or part.attr not in SMALL_SITE_PARTS:
-                found.append((f"templates/{name}", node.lineno, f"site.{part.attr}" if part else "site"))
+        found += [(f"templates/{name}", line, what) for line, what in site_reads(text)]
     return found
+
+
+@lru_cache(maxsize=256)
+def site_reads(text: str) -> tuple[tuple[int, str], ...]:
+    """List (line, what) wherever a template's text reads more of `site` than SMALL_SITE_PARTS (parsed once per text)."""
+    try:
+        tree = jinja2.Environment().parse(text)
+    except jinja2.TemplateSyntaxError:
+        return ()  # reported when the template is used
+    parts = {id(node.node): node for node in tree.find_all(nodes.Getattr) if isinstance(node.node, nodes.Name)}
+    found = []
+    for node in tree.find_all(nodes.Name):
+        if node.name != "site" or node.ctx != "load":
+            continue
+        part = parts.get(id(node))
+        if part is None or part.attr not in SMALL_SITE_PARTS:
+            found.append((node.lineno, f"site.{part.attr}" if part else "site"))
+    return tuple(found)
 
 
 # ----------------------------------------------------------------------------- what every process renders with
