@@ -22,6 +22,7 @@ import traceback
 from pathlib import Path
 
 from bantin.cli import add_commands
+from bantin.problems import environment_fault
 
 
 COMMANDS = ("build", "serve", "new", "check", "import")
@@ -50,6 +51,9 @@ def with_default_command(argv: list[str]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     """Run one command and return its exit status."""
+    for stream in (sys.stdout, sys.stderr):  # a terminal or pipe that is not UTF-8 gets \u escapes, never a crash
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = argparse.ArgumentParser(prog="build.py", description="Dựng bản tin tĩnh từ content/ và theme/.",
                                      parents=[global_options(defaults=True)])
     commands = add_commands(parser, global_options(defaults=False))
@@ -58,6 +62,11 @@ def main(argv: list[str]) -> int:
         return commands[arguments.command or "build"](arguments)
     except KeyboardInterrupt:
         return 130
+    except OSError as error:  # the machine refused (permissions, a full disk): name the place and what to do
+        if arguments.debug:
+            traceback.print_exc()
+        print(environment_fault(error), file=sys.stderr)
+        return 1
     except Exception:  # an engine bug: say so plainly, and show details only on request
         if arguments.debug:
             traceback.print_exc()

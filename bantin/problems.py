@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from difflib import SequenceMatcher, get_close_matches
 from typing import Iterable
@@ -50,3 +51,17 @@ def did_you_mean(word: str, choices: Iterable[str], prefix: str = "Có phải ý
 def errors_only(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     """Keep the problems that stop a build, dropping warnings."""
     return tuple(p for p in problems if p.severity == "error")
+
+
+def environment_fault(error: OSError) -> str:
+    """Say which file or folder the machine refused, and what to do about it (not the editor's input: the machine's)."""
+    where = error.filename or "(không rõ tệp)"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        todo = "Cho phép ghi vào đó (chmod/chown, hoặc gắn lại ổ đĩa ở chế độ ghi), hoặc chọn thư mục khác bằng --output."
+    elif error.errno in (errno.ENOSPC, errno.EDQUOT):
+        todo = "Giải phóng chỗ trống trên ổ đĩa (hoặc hạn mức của bạn), rồi dựng lại."
+    elif error.errno == errno.ENAMETOOLONG:
+        todo = "Rút ngắn tên tệp hoặc slug (tên mỗi phần của đường dẫn tối đa 255 byte)."
+    else:
+        todo = "Kiểm tra tệp hoặc thư mục đó và ổ đĩa chứa nó, rồi dựng lại."
+    return f"{where}: máy không cho thực hiện thao tác ({error.strerror or error}). Trang cũ (nếu có) được giữ nguyên.\n    → {todo}"

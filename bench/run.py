@@ -292,7 +292,7 @@ def rmtree(path: Path) -> None:
         path.unlink()
     elif path.exists() and TRASH is not None:
         TRASH.mkdir(parents=True, exist_ok=True)
-        path.rename(TRASH / f"{len(list(TRASH.iterdir()))}-{path.name}")
+        path.rename(TRASH / f"{os.getpid()}-{time.time_ns()}-{path.name}")  # unique, even beside a killed run's trash
     elif path.exists():
         shutil.rmtree(path)
 

@@ -26,6 +26,7 @@ from typing import Callable, Iterable, Iterator
 
 from .. import __version__
 from ..problems import Problem
+from ..stages.discover import is_folder
 from ..stages.write import folders_of
 
 LIBRARIES = ("Markdown", "Jinja2", "MarkupSafe", "nh3", "PyYAML", "python-slugify", "text-unidecode")
@@ -78,6 +79,7 @@ def scan(top: Path, ignored: Callable[[str], bool] = lambda name: False,
 def entries_under(top: Path, ignored: Callable[[str], bool] = lambda name: False) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Yield every entry under `top` but the `ignored`, with its name relative to `top`, each folder's by name."""
     pending = [("", str(top))]
+    seen = {os.path.realpath(top)}  # each real folder once, as discovery walks them: a loop of links ends
     while pending:
         prefix, folder = pending.pop()
         try:
@@ -88,16 +90,9 @@ def entries_under(top: Path, ignored: Callable[[str], bool] = lambda name: False
             if ignored(entry.name):
                 continue
             yield prefix + entry.name, entry
-            if is_folder(entry):
+            if is_folder(entry) and (real := os.path.realpath(entry.path)) not in seen:
+                seen.add(real)
                 pending.append((prefix + entry.name + "/", entry.path))
-
-
-def is_folder(entry: os.DirEntry[str]) -> bool:
-    """Tell whether an entry is a folder or a link to one; a loop of links is not."""
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
 
 
 def digest_of(*parts: object) -> str:

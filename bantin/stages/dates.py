@@ -16,8 +16,22 @@ class DateError(ValueError):
     """A date an editor wrote that cannot be read; the message says why."""
 
 
+FIRST_YEAR, LAST_YEAR = 1906, 9998  # before 1906 Vietnam kept local mean time (+07:06:30), which no feed can write
+
+
 def parse_date(value: object, tz: ZoneInfo) -> datetime:
-    """Turn a front-matter date (text, date or datetime) into an aware datetime in `tz`."""
+    """Turn a front-matter date (text, date or datetime) into an aware datetime in `tz`, within the years a bulletin can show."""
+    try:
+        moment = read_date(value, tz)
+    except OverflowError:  # at the edge of the calendar, such as year 1 at +14:00
+        raise DateError(f"ngày “{value}” nằm ngoài lịch mà trang web ghi được (năm {FIRST_YEAR}–{LAST_YEAR})") from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise DateError(f"năm {moment.year} nằm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR} mà trang web ghi được") from None
+    return moment
+
+
+def read_date(value: object, tz: ZoneInfo) -> datetime:
+    """Read a date as written, in `tz`."""
     if isinstance(value, datetime):
         return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
     if isinstance(value, date):

@@ -18,6 +18,7 @@ IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig")
 MAX_TEXT_BYTES = 2_000_000
 MAX_ASSET_BYTES = 50_000_000
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+PRIVATE_TOP = frozenset({"site.toml", "build.py", "bantin", "tests", "scripts", "requirements.txt"})  # never reached by a link
 LIMITS = {
     False: (MAX_TEXT_BYTES, "bài viết", "Có lẽ tệp bị chép nhầm vào content/: hãy xoá nó, hoặc chia bài thành nhiều bài nhỏ hơn."),
     True: (MAX_ASSET_BYTES, "ảnh và tệp đính kèm", "Hãy nén nhỏ tệp (ảnh: giảm kích thước; video: đăng lên nơi khác rồi dẫn liên kết)."),
@@ -75,27 +76,53 @@ def discover(content_dir: Path, project_root: Path, stats: dict[str, os.stat_res
 
 
 def walk(content_dir: Path, root: Path, problems: list[Problem]) -> Iterator[tuple[os.DirEntry[str], str]]:
-    """Yield each acceptable file with its content-relative path: a folder's files by name, then its folders by name."""
+    """Yield each acceptable file with its content-relative path: a folder's files by name, then its folders by name.
+
+    A linked folder is followed when it stays inside the project, once: a folder reached a
+    second time (a loop of links, or two links to one folder) is refused, so the walk always ends.
+    """
+    if not content_dir.is_dir():
+        problems.append(Problem("content/", 0, "Không có thư mục content/ (nơi chứa các bài viết) trong dự án.",
+                                f"Tạo thư mục {content_dir} và đặt bài viết vào đó, hoặc chạy lệnh ở đúng thư mục dự án (--root)."))
+        return
     pending = [("", str(content_dir))]
+    seen = {os.path.realpath(content_dir)}
     while pending:
         prefix, folder = pending.pop()
         try:
             entries = sorted(os.scandir(folder), key=attrgetter("name"))
-        except OSError:
+        except OSError as error:
+            problems.append(Problem(f"content/{prefix}", 0, f"Không đọc được thư mục này ({error.strerror}): các bài trong đó sẽ bị thiếu.",
+                                    f"Cho phép đọc thư mục (ví dụ: chmod a+rx '{folder}'), rồi dựng lại."))
             continue
         folders = []
         for entry in entries:
             if is_ignored(entry.name) or not acceptable(entry, prefix + entry.name, root, problems):
                 continue
-            if not entry.is_dir():
+            if not is_folder(entry):
                 yield entry, prefix + entry.name
-            elif not entry.is_symlink():  # a linked folder is not followed
-                folders.append((prefix + entry.name + "/", entry.path))
+                continue
+            real = os.path.realpath(entry.path)
+            if real in seen:
+                problems.append(Problem(f"content/{unicodedata.normalize('NFC', prefix + entry.name)}", 0,
+                                        "Liên kết tượng trưng (symlink) này dẫn tới một thư mục đã được đọc (vòng lặp, hoặc hai đường tới cùng một thư mục).",
+                                        "Xoá liên kết này: mỗi thư mục bài viết chỉ được có một đường tới nó."))
+                continue
+            seen.add(real)
+            folders.append((prefix + entry.name + "/", entry.path))
         pending += reversed(folders)
 
 
+def is_folder(entry: os.DirEntry[str]) -> bool:
+    """Tell whether an entry is a folder or a link to one; a broken loop of links is not."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def acceptable(entry: os.DirEntry[str], rel: str, root: Path, problems: list[Problem]) -> bool:
-    """Accept a path unless its name is not UTF-8 or it is a link that leaves the project."""
+    """Accept a path unless its name is not UTF-8 or it is a link that leaves the project or reaches a private file."""
     try:
         rel.encode("utf-8")
     except UnicodeEncodeError:
@@ -106,12 +133,20 @@ def acceptable(entry: os.DirEntry[str], rel: str, root: Path, problems: list[Pro
     if not entry.is_symlink():
         return True
     target = Path(os.path.realpath(entry.path))  # unlike Path.resolve, never raises on a loop of links
-    if target.exists() and target.is_relative_to(root):
+    if target.exists() and target.is_relative_to(root) and not private(target.relative_to(root)):
         return True
-    where = "tới tệp không tồn tại" if not target.exists() else "ra ngoài dự án"
-    problems.append(Problem(f"content/{unicodedata.normalize('NFC', rel)}", 1, f"Liên kết tượng trưng (symlink) trỏ {where}.",
-                            "Chép tệp thật vào content/ thay cho liên kết."))
+    where = "tới tệp không tồn tại" if not target.exists() else "ra ngoài dự án" if not target.is_relative_to(root) else ""
+    message = f"Liên kết tượng trưng (symlink) trỏ {where}." if where else \
+        "Liên kết tượng trưng (symlink) trỏ tới tệp riêng của dự án (cấu hình, mẫu giao diện, .git, .bantin), thứ không bao giờ được đăng."
+    problems.append(Problem(f"content/{unicodedata.normalize('NFC', rel)}", 1, message,
+                            "Chép tệp thật vào content/ thay cho liên kết." if where else "Xoá liên kết này."))
     return False
+
+
+def private(inside: Path) -> bool:
+    """Tell whether a place in the project is never published: hidden folders (.git, .bantin), site.toml, templates, the engine."""
+    parts = inside.parts
+    return bool(parts) and (parts[0].startswith(".") or parts[0] in PRIVATE_TOP or "templates" in parts)
 
 
 def classify(path: str) -> str:

@@ -1,0 +1,185 @@
+"""Reliability, round 2: a build that exits 0 has lost nothing, a walk always ends, nothing private or
+active is published, and faults of the machine are named with what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from sitekit import REPO, article, make_site, read, run_build
+
+T = "content/tin-tuc/"
+
+
+def site_with(root: Path, **extra: str) -> Path:
+    """A small bulletin with one article, plus `extra` files."""
+    return make_site(root, {T + "bai-mot.md": article("Bài một"), **extra})
+
+
+def test_a_section_linked_from_elsewhere_in_the_project_is_followed(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", {"kho/xay-dung-dang/bai-kho.md": article("Bài trong kho", slug="bai-trong-kho"), T + "bai-mot.md": article("Bài một")})
+    (root / "content" / "xay-dung-dang").symlink_to(root / "kho" / "xay-dung-dang", target_is_directory=True)
+    done = run_build(root)
+    assert done.code == 0, done.stderr
+    assert "Bài trong kho" in read(root, "xay-dung-dang/bai-trong-kho/index.html")
+    (root / "kho" / "xay-dung-dang" / "bai-kho.md").write_text(article("Bài trong kho, đã sửa", slug="bai-trong-kho"), encoding="utf-8")
+    done = run_build(root)  # the stamp looks through the link too: the edit is seen
+    assert done.code == 0, done.stderr
+    assert "Bài trong kho, đã sửa" in read(root, "xay-dung-dang/bai-trong-kho/index.html")
+
+
+@pytest.mark.parametrize("command", [(), ("check",)])
+def test_loops_of_folder_links_end_with_an_error_naming_the_link(tmp_path: Path, command: tuple[str, ...]) -> None:
+    root = site_with(tmp_path / "site")
+    (root / "content" / "tin-tuc" / "x").symlink_to("..")
+    (root / "content" / "tin-tuc" / "y").symlink_to(".")
+    done = run_build(root, *command, timeout=60)
+    assert done.code == 1, done.stderr
+    assert "content/tin-tuc/x: Liên kết tượng trưng (symlink) này dẫn tới một thư mục đã được đọc" in done.stderr
+    assert "content/tin-tuc/y:" in done.stderr
+    assert "→ Xoá liên kết này" in done.stderr
+    assert "Lỗi nội bộ" not in done.stderr
+
+
+def test_a_missing_content_folder_is_an_error_and_the_old_site_stays(tmp_path: Path) -> None:
+    root = site_with(tmp_path / "site")
+    assert run_build(root).code == 0
+    shutil.rmtree(root / "content")
+    done = run_build(root)
+    assert done.code == 1
+    assert "content/: Không có thư mục content/" in done.stderr
+    assert "Bài một" in read(root, "tin-tuc/bai-mot/index.html")
+    assert run_build(root, "check").code == 1
+
+
+@pytest.mark.parametrize("target", [".git/config", "site.toml", ".bantin", "theme/templates/base.html"])
+def test_a_link_to_a_private_file_is_refused(tmp_path: Path, target: str) -> None:
+    root = site_with(tmp_path / "site", **{".git/config": "[core]\n\tsecret = 1\n", "theme/templates/base.html": "x"})
+    (root / ".bantin").mkdir(exist_ok=True)
+    (root / "content" / "tin-tuc" / "lo.txt").symlink_to(root / target)
+    done = run_build(root)
+    assert done.code == 1, done.stderr
+    assert "content/tin-tuc/lo.txt:1: Liên kết tượng trưng (symlink) trỏ tới tệp riêng của dự án" in done.stderr
+    assert not (root / "public").exists()
+
+
+@pytest.mark.parametrize("name, data", [
+    ("trang.html", b"<html><script>alert(1)</script></html>"),
+    ("ma.js", b"alert(1)"),
+    ("hinh.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>'),
+    ("hinh2.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    ("hinh3.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><rect/></a></svg>'),
+])
+def test_active_files_in_content_are_refused_unless_html_is_trusted(tmp_path: Path, name: str, data: bytes) -> None:
+    root = site_with(tmp_path / "site")
+    (root / T / name).write_bytes(data)
+    done = run_build(root)
+    assert done.code == 1, done.stderr
+    assert f"content/tin-tuc/{name}: " in done.stderr and "không được đăng" in done.stderr
+    assert "trust_html = true" in done.stderr
+    assert run_build(root, "check").code == 1
+    toml = (root / "site.toml").read_text(encoding="utf-8").replace('per_page = 2', 'per_page = 2\ntrust_html = true')
+    (root / "site.toml").write_text(toml, encoding="utf-8")
+    done = run_build(root)
+    assert done.code == 0, done.stderr
+    assert (root / "public" / "tin-tuc" / name).read_bytes() == data
+
+
+def test_a_plain_svg_is_published_as_it_is(tmp_path: Path) -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><defs><g id="a"/></defs><use xlink:href="#a"/></svg>'
+    root = site_with(tmp_path / "site", **{T + "bieu-do.svg": svg.decode()})
+    done = run_build(root)
+    assert done.code == 0, done.stderr
+    assert (root / "public" / "tin-tuc" / "bieu-do.svg").read_bytes() == svg
+
+
+@pytest.mark.parametrize("date", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
+def test_dates_at_the_edge_of_the_calendar_are_an_editor_error(tmp_path: Path, date: str) -> None:
+    root = site_with(tmp_path / "site", **{T + "bien.md": article("Ngày ở biên", date=date)})
+    done = run_build(root)
+    assert done.code == 1, done.stderr
+    assert "content/tin-tuc/bien.md:3: " in done.stderr
+    assert "Lỗi nội bộ" not in done.stderr
+
+
+def test_a_build_on_an_ascii_terminal_still_exits_0(tmp_path: Path) -> None:
+    root = site_with(tmp_path / "site")
+    env = dict(os.environ, PYTHONIOENCODING="ascii")
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root)], capture_output=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()  # something readable was said
+
+
+# ----------------------------------------------------------------------------- as an unprivileged user
+
+def nobody_can_run_python() -> bool:
+    """Tell whether the user nobody can start this interpreter and read the engine."""
+    probe = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable, "-c",
+                            f"import sys; sys.path.insert(0, {str(REPO)!r}); import bantin"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.fixture
+def as_nobody(tmp_path: Path):
+    """A folder nobody owns, and a way to run build.py there as nobody (root reads every folder, so faults need another user)."""
+    if os.geteuid() != 0 or not shutil.which("setpriv") or not nobody_can_run_python():
+        if os.environ.get("CI") == "true":
+            pytest.fail("these tests run the build as the user nobody: run them as root, with setpriv, "
+                        "and an interpreter nobody can run (scripts/setup-test.sh arranges it)")
+        pytest.skip("needs root, setpriv and an interpreter the user nobody can run")
+    home = Path(tempfile.mkdtemp(prefix="bantin-nobody-"))
+    os.chmod(home, 0o755)
+    user = pwd.getpwnam("nobody")
+
+    def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        for path in [root, *root.rglob("*")]:
+            os.lchown(path, user.pw_uid, user.pw_gid)
+        command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                   sys.executable, str(REPO / "build.py"), "--root", str(root), *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=root,
+                              env=dict(os.environ, HOME=str(home)))
+
+    yield home, run
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def test_an_unreadable_folder_is_an_error_not_a_silent_loss(as_nobody) -> None:
+    home, run = as_nobody
+    root = site_with(home / "site", **{"content/xay-dung-dang/bai-hai.md": article("Bài hai")})
+    done = run(root)
+    assert done.returncode == 0, done.stderr
+    os.chmod(root / "content" / "xay-dung-dang", 0o000)
+    try:
+        done = run(root)
+        assert done.returncode == 1, done.stderr
+        assert "content/xay-dung-dang/: Không đọc được thư mục này" in done.stderr
+        assert "chmod" in done.stderr
+        assert "Bài hai" in (root / "public" / "xay-dung-dang" / "bai-hai" / "index.html").read_text(encoding="utf-8")
+        assert run(root, "check").returncode == 1
+    finally:
+        os.chmod(root / "content" / "xay-dung-dang", 0o755)
+
+
+def test_a_read_only_output_folder_is_named_and_the_old_site_kept(as_nobody) -> None:
+    home, run = as_nobody
+    root = site_with(home / "site")
+    assert run(root).returncode == 0
+    (root / T / "bai-mot.md").write_text(article("Bài một, sửa"), encoding="utf-8")
+    os.chmod(root, 0o555)  # the swap needs to rename inside the project
+    try:
+        done = run(root, "--no-cache")
+        assert done.returncode == 1, done.stderr
+        assert "Lỗi nội bộ" not in done.stderr
+        assert str(root) in done.stderr or "public" in done.stderr
+        assert "Bài một</" in (root / "public" / "tin-tuc" / "bai-mot" / "index.html").read_text(encoding="utf-8")
+        assert not [p for p in root.iterdir() if ".staging" in p.name]
+    finally:
+        os.chmod(root, 0o755)
