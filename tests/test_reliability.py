@@ -183,3 +183,12 @@ def test_a_read_only_output_folder_is_named_and_the_old_site_kept(as_nobody) -> 
         assert not [p for p in root.iterdir() if ".staging" in p.name]
     finally:
         os.chmod(root, 0o755)
+
+
+@pytest.mark.parametrize("host", ["", "  "])
+def test_serve_refuses_an_empty_host_instead_of_opening_to_every_network(tmp_path: Path, host: str) -> None:
+    root = site_with(tmp_path / "site")
+    done = run_build(root, "serve", "--port", "0", "--host", host, timeout=30)
+    assert done.code == 1, (done.stdout, done.stderr)
+    assert "--host rỗng" in done.stderr and "→ Bỏ --host" in done.stderr
+    assert not (root / ".bantin" / "preview").exists()

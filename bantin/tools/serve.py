@@ -7,6 +7,7 @@ for importing them, not every build.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any, Callable
 
 NAME = "serve"
@@ -23,5 +24,10 @@ def register(subparsers: Any, add_build_options: Callable[[argparse.ArgumentPars
 
 def main(arguments: argparse.Namespace) -> int:
     """Serve the preview until interrupted."""
+    if not arguments.host.strip():  # an empty host makes the server listen on every network the machine is on
+        print("--host rỗng: bản xem trước sẽ mở cho mọi máy trong mạng, nên bantin không chạy.\n"
+              "    → Bỏ --host (chỉ máy này), hoặc ghi rõ địa chỉ, ví dụ --host 0.0.0.0 nếu thật sự muốn mở cho cả mạng.",
+              file=sys.stderr)
+        return 1
     from .preview import main as serve_preview  # deferred: see the module's docstring
     return serve_preview(arguments)
