@@ -75,6 +75,12 @@ class OutputKeys:
             self.known = {id(o): self.known[id(o)] for o in outputs if id(o) in self.known}
         return keys
 
+    def changed(self, outputs: Sequence[Output], last: dict[str, bytes]) -> tuple[list[Output], dict[str, bytes]]:
+        """Return the outputs to make again, those whose key is not the one in `last` and every copied file (the writer
+        compares those), with every key."""
+        keys = self.of(outputs)
+        return [o for o in outputs if (key := keys.get(o.output)) is None or last.get(o.output) != key], keys
+
     def key(self, output: Output) -> bytes:
         """Digest one output with the render context."""
         return hashlib.blake2b(self.context + self.digester.digest(output), digest_size=16).digest()

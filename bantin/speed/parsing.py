@@ -61,7 +61,8 @@ class CachedParser:
     def parse_some(self, jobs: Sequence[ParseJob], settings: ParseSettings, every: bool = False) -> list[Parsed]:
         """Return every job's result, in order; `every`: these are all the build's files."""
         salt = settings_salt(settings)
-        keys = {job.source.path: self.known_key(job, salt) for job in jobs}
+        holds = self.cache.holds_results()
+        keys = {job.source.path: self.known_key(job, salt, holds) for job in jobs}
         results = self.cache.get_many(sorted(set(keys.values()) - {""}))
         missing = [job for job in jobs if keys[job.source.path] not in results]
         self.reused = len(jobs) - len(missing)
@@ -79,12 +80,12 @@ class CachedParser:
             self.keys |= keys
         return [results[keys[job.source.path]] for job in jobs]
 
-    def known_key(self, job: ParseJob, salt: str) -> str:
-        """Find a file's key from the stat index, else by reading it; "" when only parsing can tell (a first build)."""
+    def known_key(self, job: ParseJob, salt: str, holds: bool) -> str:
+        """Find a file's key from the stat index, else by reading it; "" when only parsing can tell (`holds`: the cache has results)."""
         key = self.cache.known(job.source.path, job.kind, job.source.size, job.source.mtime_ns, salt)
         if key is not None:
             return key
-        if not self.cache.holds_results():
+        if not holds:
             return ""  # nothing to find: the worker that parses the file hashes it
         data = read_source(job.source.location)
         return job_key(salt, job, data) if data is not None else ""

@@ -73,6 +73,13 @@ class Assembled:
     site: Site
     warnings: tuple[Problem, ...]
     placed: tuple[dict[str, int], dict[str, int]] | None = None
+    article_paths: list[str] | None = None
+
+    def paths(self) -> list[str]:
+        """Return the paths of the articles, in order (a patch keeps them)."""
+        if self.article_paths is None:
+            self.article_paths = list(map(PATH, self.articles))
+        return self.article_paths
 
     def places(self) -> tuple[dict[str, int], dict[str, int]]:
         """Return where each article's entry and page sit in the site (a patch keeps every place)."""
@@ -134,13 +141,13 @@ class PreviewSession:
         options = options_for(self.request, self.request.now or datetime.now(config.tz))
         site, warnings = self.patched(config, sources, parsed, options) or self.assembled(config, sources, parsed, options)
         outputs = declare_outputs(site)
-        if {o.output for o in outputs} != self.keys.keys():  # the same names as last time passed the same check
+        names = {o.output for o in outputs}
+        if names != self.keys.keys():  # the same names as last time passed the same check
             check_outputs(self.output, outputs)
         todo, keys = self.outdated(site, outputs)
         self.output.mkdir(parents=True, exist_ok=True)
         folder = PreviewFolder(self.output)
         report = render(site, todo, folder, self.run, self.speed.partials)
-        names = {o.output for o in outputs}
         folder.remove(set(self.keys) - names)
         self.keys = keys
         info = os.stat(self.output)
@@ -263,9 +270,7 @@ class PreviewSession:
         context = render_context(site)
         if self.keyer is None or self.keyer.context != context:
             self.keyer = OutputKeys(context)
-        keys = self.keyer.of(outputs)
-        last = self.keys
-        todo = [o for o in outputs if (key := keys.get(o.output)) is None or last.get(o.output) != key]
+        todo, keys = self.keyer.changed(outputs, self.keys)
         return todo, keys | dict.fromkeys((o.output for o in site.assets), b"")  # copied files: the writer compares them
 
     def run(self, work: Callable[[Any, Any], Any], items: Sequence[Any], shared: Any, prepare: Callable[[Any], Any],
@@ -314,7 +319,7 @@ def same_frame(last: Assembled, config: Config, sources: Sources, parsed: ParseR
             and replace(options, now=last.options.now) == last.options and options.now >= last.options.now
             and (last.valid_until is None or options.now < last.valid_until)
             and len(parsed.pages) == len(last.pages) and all(a is b for a, b in zip(parsed.pages, last.pages))
-            and list(map(PATH, parsed.articles)) == list(map(PATH, last.articles)))
+            and list(map(PATH, parsed.articles)) == last.paths())
 
 
 def updated(sources: Sources, old: Listing, new: Listing, records: dict[str, SourceFile], content_dir: Path) -> Sources | None:
