@@ -10,7 +10,8 @@ from ..problems import Problem
 
 # C0 and C1 controls except tab and newline, plus the Unicode line and paragraph separators:
 # YAML counts those as line breaks and Python does not, so they would also shift line numbers.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# And the noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF): XML cannot carry them, so one would break every feed.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 SAVE_AS_UTF8 = "Mở tệp bằng trình soạn thảo và lưu lại với mã UTF-8, hoặc chạy: "
 CONTROL_HINT = "Ký tự này thường lẫn vào khi dán từ Word: xoá nó, hoặc gõ lại đoạn văn đó."
@@ -60,5 +61,6 @@ def control_problems(text: str, path: str) -> list[Problem]:
     for number, line in enumerate(text.split("\n"), start=1):
         if match := CONTROL.search(line):
             code = f"U+{ord(match.group()):04X}"
-            problems.append(Problem(path, number, f"Có ký tự điều khiển vô hình {code} ở cột {match.start() + 1}.", CONTROL_HINT))
+            what = "ký tự không hợp lệ" if match.group() >= "\ufdd0" else "ký tự điều khiển vô hình"
+            problems.append(Problem(path, number, f"Có {what} {code} ở cột {match.start() + 1}.", CONTROL_HINT))
     return problems
