@@ -463,6 +463,11 @@ AGREEMENT = CASES + [
     Case("bad-site-toml", {"site.toml": SITE_TOML.replace("per_page = 2", 'per_page = "hai"\ntitel = "x"')}),
     Case("alias-over-robots", {T + "robots.md": article("Bí danh robots", aliases="[/robots.txt]")}),
     Case("asset-over-robots", {"content/robots.txt": "User-agent: *\n"}),
+    Case("long-alias", {T + "dai.md": article("Bí danh dài", aliases="[/" + "a" * 300 + "/]")}),
+    Case("deep-alias", {T + "sau.md": article("Bí danh sâu", aliases="[/" + "a/" * 2000 + "]")}),
+    Case("active-html", {T + "trang.html": "<script>alert(1)</script>"}),
+    Case("folder-link-loop", {T + "vong": Link("site/content")}),
+    Case("noncharacter", {T + "la.md": article("Lạ\uffff")}),
 ]
 
 

@@ -152,3 +152,18 @@ def test_broken_site_toml_is_reported(tmp_path: Path) -> None:
     done = new(root, TITLE)
     assert done.code == 1
     assert done.stderr == "site.toml:5: per_page phải lớn hơn 0.\n    → Ví dụ: per_page = 10\n"
+
+
+def test_a_very_long_title_makes_a_short_file_name_and_address(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    title = "Đảng bộ xã học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh " * 5
+    done = run_build(root, "new", title)
+    assert done.code == 0, done.stderr
+    [made] = (root / "content" / "tin-tuc").glob("*.md")
+    assert len(made.name) <= 100
+    text = made.read_text(encoding="utf-8")
+    slug = made.stem[len("2026-01-01-"):]
+    assert f"\nslug: {slug}\n" in text and len(slug) <= 80
+    done = run_build(root, "--drafts")
+    assert done.code == 0, done.stderr
+    assert (root / "public" / "tin-tuc" / slug / "index.html").is_file()

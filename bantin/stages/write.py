@@ -23,6 +23,8 @@ from typing import Iterable, Iterator, Mapping
 from ..problems import BuildError, Problem
 
 RENAME_EXCHANGE = 2
+MAX_DEPTH = 32  # folders in one output path: no real address is deeper, and the file system's limit is near
+MAX_PATH_BYTES = 1024
 MAX_NAME_BYTES = 255
 BAD_PART = re.compile(r"(?:^|/)\.{0,2}(?:/|$)|\0")  # an empty, "." or ".." part, or a NUL
 OUTPUT_HINT = 'Dùng một thư mục riêng trong dự án, ví dụ: output = "public"'
@@ -88,6 +90,10 @@ def check_names(output: Path, files: Iterable[str], copies: Mapping[str, Path]) 
         elif len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES and too_long(name):
             problems.append(Problem(f"{output.name}/{name}", 0, f"Tên “{name}” quá dài cho hệ thống tệp.",
                                     "Rút ngắn slug, tên tệp hoặc địa chỉ cũ."))
+        elif name.count("/") > MAX_DEPTH or len(name.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES:
+            problems.append(Problem(f"{output.name}/{name[:120]}", 0,
+                                    f"Đường dẫn “{name[:120]}…” quá sâu hoặc quá dài (tối đa {MAX_DEPTH} cấp thư mục, {MAX_PATH_BYTES} byte).",
+                                    "Rút ngắn địa chỉ cũ (aliases) hoặc slug tạo ra nó."))
         elif files_as_folders and (folder := next((f for f in parents(name) if f in files_as_folders), None)):
             problems.append(Problem(f"{output.name}/{name}", 0, f"“{name}” cần thư mục “{folder}”, nhưng “{folder}” đã là một tệp.",
                                     "Đổi slug, tên tệp hoặc địa chỉ cũ (aliases) để hai đường dẫn không đè lên nhau."))

@@ -77,6 +77,17 @@ def read_register(config: Config) -> Register:
     return load_register(file.read_bytes() if file.is_file() else None)
 
 
+MAX_SLUG = 80  # a long title makes a short address: file names stop at 255 bytes, and readers share links
+
+
+def shortened(slug: str) -> str:
+    """Cut a slug to MAX_SLUG characters at a word's end."""
+    if len(slug) <= MAX_SLUG:
+        return slug
+    cut = slug[:MAX_SLUG + 1].rsplit("-", 1)[0]
+    return cut if cut else slug[:MAX_SLUG]
+
+
 def plan(arguments: argparse.Namespace, config: Config, register_: Register) -> tuple[Path, str, str]:
     """Decide the new file's path and text; raise BuildError on any bad option."""
     title = " ".join(arguments.title.split())
@@ -85,11 +96,13 @@ def plan(arguments: argparse.Namespace, config: Config, register_: Register) -> 
         raise BuildError([Problem("tiêu đề", 0, f"Không tạo được tên tệp (slug) từ tiêu đề “{title}”.",
                                   "Tiêu đề phải có ít nhất một chữ cái hoặc chữ số.")])
     now = datetime.now(config.tz).replace(second=0, microsecond=0)
+    long_title = len(slug) > MAX_SLUG
+    slug = shortened(slug)
     if arguments.page:
         return plan_page(arguments, config, title, slug, now)
     section = choose_section(arguments.section, config)
     directives = [resolve_directive(name, register_) for name in arguments.directive]
-    fields = [f"title: {quote(title)}", f"date: {now:%d/%m/%Y %H:%M}"]
+    fields = [f"title: {quote(title)}", f"date: {now:%d/%m/%Y %H:%M}"] + ([f"slug: {slug}"] if long_title else [])
     if directives:
         fields.append("directives: [" + ", ".join(quote(name) for name in directives) + "]")
     relative = Path("content") / section.slug / f"{now:%Y-%m-%d}-{slug}.md"
