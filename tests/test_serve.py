@@ -412,3 +412,59 @@ def test_the_watcher_names_the_files_saved_and_gives_up_when_a_folder_moves(tmp_
         assert watcher.take_changes() == []
     finally:
         watcher.close()
+
+
+def handshake(served: Served, headers: dict[str, str]) -> int:
+    """Open the live-reload socket with these headers; return the HTTP status of the handshake (101 when accepted)."""
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+
+    async def attempt() -> int:
+        request = HTTPRequest(f"ws://127.0.0.1:{served.port}/livereload", headers=headers)
+        try:
+            connection = await websocket_connect(request)
+        except HTTPClientError as error:
+            return error.code
+        connection.close()
+        return 101
+
+    return in_a_thread(attempt)
+
+
+def in_a_thread(coroutine: Callable[[], object]) -> object:
+    """Run a coroutine function to its end on a thread of its own (Playwright's sync API may own this thread's loop)."""
+    outcome: dict[str, object] = {}
+
+    def client() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine())
+        except BaseException as error:  # noqa: BLE001 - handed back below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=client, daemon=True)
+    thread.start()
+    thread.join(TIMEOUT)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]
+
+
+def test_the_live_reload_socket_and_script_refuse_foreign_hosts_and_origins(shared: Served) -> None:
+    own = f"127.0.0.1:{shared.port}"
+    assert handshake(shared, {"Host": own, "Origin": f"http://{own}"}) == 101
+    assert handshake(shared, {"Host": "evil.example"}) == 403
+    assert handshake(shared, {"Host": own, "Origin": "http://evil.example"}) == 403
+    assert shared.get("/livereload.js", host="evil.example")[0] == 403
+    assert shared.get("/livereload.js")[0] == 200
+
+
+def test_a_malformed_socket_message_closes_it_without_a_traceback(shared: Served) -> None:
+    async def send_garbage() -> object:
+        connection = await websocket_connect(f"ws://127.0.0.1:{shared.port}/livereload")
+        await connection.write_message("{not json")
+        await connection.write_message(b"\xff\x00", binary=True)
+        return await asyncio.wait_for(connection.read_message(), TIMEOUT)
+
+    assert in_a_thread(send_garbage) is None  # closed by the server
+    time.sleep(0.3)
+    assert "Traceback" not in shared.stderr
+    assert shared.process.poll() is None

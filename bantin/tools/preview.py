@@ -16,6 +16,7 @@ import time
 import traceback
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
@@ -135,8 +136,7 @@ class PreviewHandler(web.StaticFileHandler):
 
     async def get(self, path: str, include_body: bool = True) -> None:
         """Answer one request: error page, redirect to the sub-path, or a file of the preview."""
-        hosts = self.preview.hosts
-        if hosts is not None and self.request.host_name not in hosts:
+        if not host_allowed(self.preview, self.request):
             raise web.HTTPError(403)  # another site's page reaching 127.0.0.1 through DNS rebinding
         if self.preview.problems:
             self.set_status(500)
@@ -178,6 +178,48 @@ class PreviewHandler(web.StaticFileHandler):
         self.finish("Không được phép truy cập địa chỉ này.\n" if status_code == 403 else f"Lỗi {status_code}.\n")
 
 
+def host_allowed(preview: Preview, request: Any) -> bool:
+    """Tell whether a request names a host this preview answers (a page elsewhere reaching 127.0.0.1 by DNS rebinding does not)."""
+    return preview.hosts is None or request.host_name in preview.hosts
+
+
+class SocketHandler(LiveReloadHandler):
+    """livereload's socket, for pages of this preview only: the same Host check as pages, and an Origin of the same host."""
+
+    def initialize(self, preview: Preview) -> None:  # type: ignore[override]
+        """Remember the preview whose hosts are allowed."""
+        self.preview = preview
+
+    def prepare(self) -> None:
+        """Refuse a foreign Host before the handshake."""
+        if not host_allowed(self.preview, self.request):
+            raise web.HTTPError(403)
+
+    def check_origin(self, origin: str) -> bool:
+        """Accept only a page served by this preview (the same host and port)."""
+        return urlsplit(origin).netloc.lower() == self.request.host.lower()
+
+    def on_message(self, message: str | bytes) -> None:
+        """Answer livereload.js; close the socket on a message that is not its protocol, instead of a traceback."""
+        try:
+            super().on_message(message)
+        except (ValueError, TypeError, AttributeError, KeyError):
+            self.close(1003, "not the livereload protocol")
+
+
+class ScriptHandler(LiveReloadJSHandler):
+    """livereload.js, for this preview's hosts only."""
+
+    def initialize(self, preview: Preview) -> None:  # type: ignore[override]
+        """Remember the preview whose hosts are allowed."""
+        self.preview = preview
+
+    def prepare(self) -> None:
+        """Refuse a foreign Host."""
+        if not host_allowed(self.preview, self.request):
+            raise web.HTTPError(403)
+
+
 class PreviewServer(Server):
     """livereload's server, serving the preview under its sub-path through our own handler."""
 
@@ -193,7 +235,8 @@ class PreviewServer(Server):
         class Injector(LiveScriptInjector):
             script = LIVE_SCRIPT.encode()
 
-        handlers = [(r"/livereload", LiveReloadHandler), (r"/livereload.js", LiveReloadJSHandler),
+        handlers = [(r"/livereload", SocketHandler, {"preview": self.preview}),
+                    (r"/livereload.js", ScriptHandler, {"preview": self.preview}),
                     *self.get_web_handlers(Injector.script)]
         app = web.Application(handlers=handlers, transforms=[Injector], debug=False, compress_response=False)
         server = HTTPServer(app)
