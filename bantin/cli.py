@@ -40,7 +40,7 @@ def build_command(arguments: argparse.Namespace) -> int:
         result = build(request_from(arguments))
     except BuildError as error:
         report_problems(error.problems)
-        errors = sum(p.severity == "error" for p in error.problems)
+        errors = sum(p.severity == "error" for p in set(error.problems))
         print(f"Không dựng được bản tin: {errors} lỗi. Trang cũ (nếu có) được giữ nguyên.", file=sys.stderr)
         return 1
     report_problems(result.warnings)

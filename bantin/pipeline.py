@@ -106,7 +106,8 @@ def assemble_site(config: Config, sources: Sources, parsed: ParseResult, options
     clashes = static_clashes(sources, static) + ([] if config.trust_html else active_files(sources))
     assets = tuple(asset for asset in sources.assets if asset.path not in {a.output for a in static})
     try:
-        site, more = assemble(config, register, list(parsed.articles), list(parsed.pages), assets, options, static)
+        broken = frozenset(p.path.removeprefix("content/") for p in parsed.problems if p.severity == "error")
+        site, more = assemble(config, register, list(parsed.articles), list(parsed.pages), assets, options, static, broken)
     except BuildError as error:
         raise BuildError(problems + clashes + list(error.problems)) from None
     if errors_only(problems + clashes):

@@ -249,3 +249,16 @@ def test_a_full_disk_is_named_and_the_old_site_kept(small_disk: Path) -> None:
     assert "Giải phóng chỗ trống trên ổ đĩa" in done.stderr
     assert (root / "public" / "tin-tuc" / "bai-mot" / "index.html").read_bytes() == before
     assert not [p for p in root.iterdir() if ".staging" in p.name]
+
+
+@pytest.mark.parametrize("command", [(), ("check",)])
+def test_one_mistake_gives_one_message_not_knock_on_errors(tmp_path: Path, command: tuple[str, ...]) -> None:
+    root = site_with(tmp_path / "site", **{
+        T + "a.md": article("Bài A", date="31/02/2014"),
+        T + "b.md": article("Bài B", related="[a.md]", body="Xem [bài A](a.md) và ![ảnh](a.md)."),
+    })
+    done = run_build(root, *command)
+    assert done.code == 1, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("content/")]
+    assert lines == ["content/tin-tuc/a.md:3: Trường “date”: ngày “31/02/2014” không có thật (kiểm tra ngày và tháng)."]
+    assert "1 lỗi" in done.stderr

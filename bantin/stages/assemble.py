@@ -27,14 +27,18 @@ class Options:
 
 
 def assemble(config: Config, register: Register, articles: list[Article], pages: list[Article],
-             assets: tuple[SourceFile, ...], options: Options, theme_static: tuple[Asset, ...] = ()) -> tuple[Site, list[Problem]]:
-    """Build the Site from parsed records; raise BuildError on any broken reference; return it with its warnings."""
+             assets: tuple[SourceFile, ...], options: Options, theme_static: tuple[Asset, ...] = (),
+             broken: frozenset[str] = frozenset()) -> tuple[Site, list[Problem]]:
+    """Build the Site from parsed records; raise BuildError on any broken reference; return it with its warnings.
+
+    `broken` names the content files that could not be parsed: links to them are not reported again.
+    """
     problems: list[Problem] = []
     shown = [a for a in articles if visible(a, options)]
     shown_pages = [p for p in pages if visible(p, options)]
-    targets = make_targets(config, shown, shown_pages, articles + pages, assets)
+    targets = make_targets(config, shown, shown_pages, articles + pages, assets, broken)
     entries = sorted((place(a, config, register, targets, options, problems) for a in shown), key=newest_first)
-    entries = link_neighbours(entries, problems)
+    entries = link_neighbours(entries, problems, broken)
     page_entries = tuple(place(p, config, register, targets, options, problems) for p in shown_pages)
     site_assets = tuple(Asset(s.path, s.location, s.size, s.mtime_ns) for s in assets) + theme_static
     site = Site(config, register, tuple(entries), (), (), site_assets, options.now, options.preview)
@@ -89,12 +93,12 @@ def section_of(article: Article, config: Config) -> Section | None:
 
 
 def make_targets(config: Config, shown: list[Article], pages: list[Article], every: list[Article],
-                 assets: tuple[SourceFile, ...]) -> Targets:
+                 assets: tuple[SourceFile, ...], broken: frozenset[str] = frozenset()) -> Targets:
     """Index where every local reference may point."""
     urls = {a.path: article_url(a, config) for a in shown + pages if not a.external_url}
     urls |= {a.path: a.external_url for a in shown if a.external_url}
     hidden = frozenset(a.path for a in every) - set(urls)
-    return Targets(urls, {s.path: s.file for s in assets}, hidden, config.base_path)
+    return Targets(urls, {s.path: s.file for s in assets}, hidden, config.base_path, broken)
 
 
 def place(article: Article, config: Config, register: Register, targets: Targets, options: Options,

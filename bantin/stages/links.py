@@ -23,6 +23,7 @@ class Targets:
     assets: dict[str, Path]
     hidden: frozenset[str]
     base_path: str
+    broken: frozenset[str] = frozenset()  # files that exist but could not be read: their own errors explain a link to them
 
     def url(self, target: str) -> str | None:
         """Return the site-relative URL for a content path, or None if nothing is there."""
@@ -43,7 +44,7 @@ def body_links(article: Article, targets: Targets, problems: list[Problem]) -> R
     double what a 10,000-article build holds in memory.
     """
     for ref in article.refs:
-        if targets.url(ref.target) is None:
+        if targets.url(ref.target) is None and ref.target not in targets.broken:
             problems.append(missing(article.path, ref.line, ref.target, ref.target in targets.hidden))
     html = article.body_html
     if "bantin:" not in html:

@@ -40,16 +40,17 @@ class Chains:
         return sorted(entries, key=lambda e: self.rank[e.article.path])
 
 
-def link_neighbours(entries: list[Entry], problems: list[Problem]) -> list[Entry]:
-    """Fill in "Tin liên quan" and "Các tin khác" for every entry."""
+def link_neighbours(entries: list[Entry], problems: list[Problem], broken: frozenset[str] = frozenset()) -> list[Entry]:
+    """Fill in "Tin liên quan" and "Các tin khác" for every entry (`broken`: files whose own errors explain their absence)."""
     chains = Chains(entries)
     by_key = {e.article.slug: e for e in entries} | {e.article.path: e for e in entries}  # a later slug wins, as always
-    return [replace(entry, related=related(entry, by_key, chains, problems), others=others(entry, chains)) for entry in entries]
+    return [replace(entry, related=related(entry, by_key, chains, problems, broken), others=others(entry, chains)) for entry in entries]
 
 
-def related(entry: Entry, by_key: dict[str, Entry], chains: Chains, problems: list[Problem]) -> tuple[Teaser, ...]:
+def related(entry: Entry, by_key: dict[str, Entry], chains: Chains, problems: list[Problem],
+            broken: frozenset[str] = frozenset()) -> tuple[Teaser, ...]:
     """Explicit related items first, then the nearest articles that share a directive."""
-    chosen = [t for name in entry.article.related if (t := explicit(entry, name, by_key, problems))]
+    chosen = [t for name in entry.article.related if (t := explicit(entry, name, by_key, problems, broken))]
     nearby = {n.article.path: n for d in entry.directives for n in chains.around(entry, ("directive", d))}
     for neighbour in chains.newest_first(nearby.values()):
         if len(chosen) >= NEIGHBOURS:
@@ -59,11 +60,12 @@ def related(entry: Entry, by_key: dict[str, Entry], chains: Chains, problems: li
     return tuple(chosen)
 
 
-def explicit(entry: Entry, name: str, by_key: dict[str, Entry], problems: list[Problem]) -> Teaser | None:
+def explicit(entry: Entry, name: str, by_key: dict[str, Entry], problems: list[Problem],
+             broken: frozenset[str] = frozenset()) -> Teaser | None:
     """Resolve one `related` item by slug or by path relative to the article."""
     path = posixpath.normpath(posixpath.join(posixpath.dirname(entry.article.path), name))
     found = by_key.get(path) or by_key.get(name)
-    if found is None:
+    if found is None and path not in broken:
         problems.append(Problem(f"content/{entry.article.path}", entry.article.line_of("related"),
                                 f"Không tìm thấy bài liên quan “{name}”.",
                                 did_you_mean(name, [k for k in by_key if not k.endswith(".md")]) or "Ghi slug của bài, hoặc đường dẫn tới tệp .md."))

@@ -30,6 +30,6 @@ def request_from(arguments: argparse.Namespace, **overrides: object) -> BuildReq
 
 
 def report_problems(problems: Iterable[Problem]) -> None:
-    """Print problems once, errors and warnings alike, to standard error."""
-    for problem in problems:
+    """Print problems once each (a link and an image to one missing file are one mistake), to standard error."""
+    for problem in dict.fromkeys(problems):
         print(problem.format(), file=sys.stderr)
