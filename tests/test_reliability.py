@@ -262,3 +262,26 @@ def test_one_mistake_gives_one_message_not_knock_on_errors(tmp_path: Path, comma
     lines = [line for line in done.stderr.splitlines() if line.startswith("content/")]
     assert lines == ["content/tin-tuc/a.md:3: Trường “date”: ngày “31/02/2014” không có thật (kiểm tra ngày và tháng)."]
     assert "1 lỗi" in done.stderr
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201c95b1b4e0000000049454e44ae426082")
+
+
+def test_file_names_with_spaces_hashes_and_percents_get_urls_that_resolve(tmp_path: Path) -> None:
+    root = site_with(tmp_path / "site", **{
+        T + "b.md": article("Bài B", image='"anh #1.png"', image_alt="Ảnh", attachments='["tài liệu 100%.pdf"]',
+                            body="![ảnh](anh%20%231.png) và [tệp](t%C3%A0i%20li%E1%BB%87u%20100%25.pdf)."),
+    })
+    (root / T / "anh #1.png").write_bytes(PNG)
+    (root / T / "tài liệu 100%.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    done = run_build(root)
+    assert done.code == 0, done.stderr
+    page = read(root, "tin-tuc/bai-b/index.html")
+    assert 'src="/ban-tin/tin-tuc/anh%20%231.png"' in page
+    assert 'href="/ban-tin/tin-tuc/tài%20liệu%20100%25.pdf"' in page
+    assert 'content="https://example.org/ban-tin/tin-tuc/anh%20%231.png"' in page  # Open Graph
+    assert "tin-tuc/anh%20%231.png" in read(root, "feed.xml")
+    assert (root / "public" / "tin-tuc" / "anh #1.png").read_bytes() == PNG  # the file keeps its name
+    checked = run_build(root, "check")
+    assert checked.code == 0, checked.stderr

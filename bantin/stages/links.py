@@ -10,7 +10,7 @@ from .content import Article
 from .images import image_size
 from .model import FileLink, Picture
 from ..problems import Problem
-from .references import LOCAL_IMAGE, Resolved, local_references
+from .references import LOCAL_IMAGE, Resolved, decoded, encoded, local_references
 
 FORMATS = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".xls": "Excel", ".xlsx": "Excel", ".odt": "ODT", ".zip": "ZIP"}
 
@@ -29,7 +29,7 @@ class Targets:
         """Return the site-relative URL for a content path, or None if nothing is there."""
         if target in self.urls:
             return self.urls[target]
-        return "/" + target if target in self.assets else None
+        return "/" + encoded(target) if target in self.assets else None
 
     def public(self, target: str) -> str:
         """Return the URL as a browser needs it, under the deploy sub-path."""
@@ -49,7 +49,7 @@ def body_links(article: Article, targets: Targets, problems: list[Problem]) -> R
     html = article.body_html
     if "bantin:" not in html:
         return ()
-    images = {match[2] for match in LOCAL_IMAGE.finditer(html)} if "<img " in html else set()
+    images = {decoded(match[2]) for match in LOCAL_IMAGE.finditer(html)} if "<img " in html else set()
     sized = {target: image_size(targets.assets[target]) for target in images if target in targets.assets}
     return tuple((target, targets.public(target), sized.get(target)) for target in dict.fromkeys(local_references(html)))
 
