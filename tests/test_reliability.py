@@ -285,3 +285,43 @@ def test_file_names_with_spaces_hashes_and_percents_get_urls_that_resolve(tmp_pa
     assert (root / "public" / "tin-tuc" / "anh #1.png").read_bytes() == PNG  # the file keeps its name
     checked = run_build(root, "check")
     assert checked.code == 0, checked.stderr
+
+
+def children_of(pid: int) -> list[int]:
+    """List the processes whose parent is `pid`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def test_a_worker_that_dies_stops_the_build_with_a_message_not_a_hang(tmp_path: Path) -> None:
+    import signal
+    import time
+    sys.path.insert(0, str(REPO / "bench"))
+    import corpus
+    corpus.generate(1500, tmp_path / "corpus")
+    root = tmp_path / "corpus" / "bantin"
+    assert run_build(root, "--jobs", "2").code == 0
+    before = (root / "public" / "index.html").read_bytes()
+    shutil.rmtree(root / ".bantin")  # a first build again: every file goes to the workers
+    (root / "content" / "tin-tuc-su-kien" / "them.md").write_text(article("Bài thêm"), encoding="utf-8")
+    build = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "--jobs", "2"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not (workers := children_of(build.pid)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert workers, "the build started no workers"
+    time.sleep(0.3)  # into the parse
+    os.kill(workers[0], signal.SIGKILL)
+    out, err = build.communicate(timeout=60)  # never a hang
+    assert build.returncode == 1, err
+    assert "Một tiến trình dựng song song bị dừng đột ngột" in err and "--jobs 1" in err
+    assert "Lỗi nội bộ" not in err
+    assert (root / "public" / "index.html").read_bytes() == before

@@ -26,6 +26,7 @@ from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
+from ..problems import BuildError, Problem
 from .packing import TaskPickler
 from ..stages.write import process_alive
 
@@ -33,6 +34,7 @@ P = TypeVar("P")
 S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
+WATCH_SECONDS = 0.5  # how often a run waiting for results checks that no worker died
 PARALLEL_THRESHOLD = 200  # fewer items than this are not worth the trip to a worker
 WORKER_NICENESS = 5  # a worker's share of a core it contends for with the parent: about a quarter
 SHARED_PREFIX = "bantin-shared-"
@@ -73,12 +75,14 @@ class WorkerPool(SerialExecutor):
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self.pool: Pool | None = None
+        self.workers: set[int | None] = set()  # the pids of the pool's processes, to notice one dying
 
     def start(self) -> WorkerPool:
         """Fork the workers now, while this process is small (where fork exists)."""
         if self.pool is None and "fork" in multiprocessing.get_all_start_methods():
             remove_stale_shared()
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs, initializer=start_worker)
+            self.workers = {child.pid for child in multiprocessing.active_children()}
         return self
 
     def run(self, work: Callable[[P, T], R], items: Sequence[T], shared: S, prepare: Callable[[S], P],
@@ -99,8 +103,14 @@ class WorkerPool(SerialExecutor):
         inline = None if file else state  # no temporary folder to write in: every task carries the state (slower, the same)
         tasks = (pack((token, file, inline, prepare, work), chunk, places, by_reference) for chunk in chunks(items, size))
         try:
-            for results in self.pool.imap(run_chunk, tasks):
-                yield from results
+            results = self.pool.imap(run_chunk, tasks)
+            while True:
+                try:
+                    yield from results.next(timeout=WATCH_SECONDS)
+                except StopIteration:
+                    break
+                except multiprocessing.TimeoutError:
+                    self.check_workers()
         except GeneratorExit:  # the caller has all it wanted (zip stops one item early): the workers stay
             raise
         except BaseException:
@@ -109,6 +119,16 @@ class WorkerPool(SerialExecutor):
         finally:
             if file is not None:
                 Path(file).unlink(missing_ok=True)
+
+    def check_workers(self) -> None:
+        """Stop the build with a message if a worker died: the pool would replace it, and wait forever for its work."""
+        if self.workers <= {child.pid for child in multiprocessing.active_children()}:
+            return
+        self.terminate()
+        raise BuildError([Problem("(tiến trình dựng)", 0, "Một tiến trình dựng song song bị dừng đột ngột (hết bộ nhớ, bị kill, "
+                                  "hoặc một tệp làm thư viện đổ vỡ), nên bản dựng không thể hoàn tất.",
+                                  "Dựng lại; nếu lỗi lặp lại, chạy python3 build.py --jobs 1 --debug để biết tệp nào gây ra, "
+                                  "và kiểm tra bộ nhớ còn trống.")])
 
     def close(self) -> None:
         """Let the workers finish and exit."""
