@@ -458,13 +458,15 @@ def test_the_live_reload_socket_and_script_refuse_foreign_hosts_and_origins(shar
 
 
 def test_a_malformed_socket_message_closes_it_without_a_traceback(shared: Served) -> None:
-    async def send_garbage() -> object:
-        connection = await websocket_connect(f"ws://127.0.0.1:{shared.port}/livereload")
-        await connection.write_message("{not json")
-        await connection.write_message(b"\xff\x00", binary=True)
-        return await asyncio.wait_for(connection.read_message(), TIMEOUT)
+    def garbage(message: str | bytes) -> Callable[[], object]:
+        async def send() -> object:
+            connection = await websocket_connect(f"ws://127.0.0.1:{shared.port}/livereload")
+            await connection.write_message(message, binary=isinstance(message, bytes))
+            return await asyncio.wait_for(connection.read_message(), TIMEOUT)
+        return send
 
-    assert in_a_thread(send_garbage) is None  # closed by the server
+    assert in_a_thread(garbage("{not json")) is None  # closed by the server
+    assert in_a_thread(garbage(b"\xff\x00")) is None
     time.sleep(0.3)
     assert "Traceback" not in shared.stderr
     assert shared.process.poll() is None
