@@ -8,7 +8,6 @@ outputs, the stamp) comes from bantin.speed, handed to the stages through three 
 from __future__ import annotations
 
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,10 +19,11 @@ from .stages.assemble import Options, assemble
 from .stages.config import Config, load_config
 from .stages.content import ParseResult, parse_all
 from .stages.directives import Register, load_register
-from .stages.discover import Sources, discover
+from .stages.discover import Sources, active_files, discover
 from .stages.model import Asset, Output, Site, ThemeFile
 from .stages.outputs import declare_outputs
-from .stages.render import render, theme_static
+from .stages.render import render
+from .stages.theme import theme_static
 from .stages.write import check_names, check_output, publish, staging
 
 
@@ -141,28 +141,3 @@ def static_clashes(sources: Sources, static: tuple[Asset, ...]) -> list[Problem]
                     "Đổi tên tệp (và các liên kết tới nó), hoặc chuyển nó sang thư mục khác.")
             for asset in sources.assets if asset.path in theme]
 
-
-ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svgz", ".js", ".mjs", ".xml", ".xsl", ".swf")
-# What lets an SVG run code or reach outside the site when opened on its own: refused, never copied.
-ACTIVE_SVG = re.compile(rb"<\s*(?:script|foreignobject|iframe|embed|object|handler|!entity)|\bon[a-z]+\s*=|javascript\s*:|&#|"
-                        rb"""(?:href|src)\s*=(?!\s*["']?\s*(?:#|data:image/(?:png|jpeg|gif|webp);))""", re.I)
-
-
-def active_files(sources: Sources) -> list[Problem]:
-    """Refuse files in content/ that a browser would run (HTML, scripts, an SVG with scripts): with trust_html off, only Markdown carries markup."""
-    problems = [Problem(f"content/{asset.path}", 0, "Tệp này có thể chứa mã chạy trong trình duyệt (HTML, JavaScript), nên không được đăng nguyên trạng.",
-                        "Chuyển nội dung sang bài Markdown, hoặc, nếu mọi người viết bài đều tin cậy được, đặt trust_html = true trong [site] của site.toml.")
-                for asset in sources.assets if asset.path.lower().endswith(ACTIVE_SUFFIXES)]
-    for asset in sources.assets:
-        if asset.path.lower().endswith(".svg") and ACTIVE_SVG.search(read_or_empty(asset.location)):
-            problems.append(Problem(f"content/{asset.path}", 0, "Ảnh SVG này chứa mã chạy (script, on…=), liên kết ra ngoài hoặc thực thể XML, nên không được đăng.",
-                                    "Xuất lại ảnh từ phần mềm vẽ ở dạng SVG thuần (hoặc PNG), hoặc đặt trust_html = true nếu tin cậy được tệp."))
-    return problems
-
-
-def read_or_empty(location: str) -> bytes:
-    """Read a small file; a file that cannot be read is reported where it is copied."""
-    try:
-        return Path(location).read_bytes()
-    except OSError:
-        return b""

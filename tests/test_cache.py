@@ -18,7 +18,7 @@ from bantin.speed.parsing import CachedParser
 from bantin.speed.executor import SerialExecutor
 from bantin.speed.patcher import PreviewSession
 from bantin.stages.content import parse_all
-from bantin.stages.render import DEFAULT_THEME
+from bantin.stages.theme import DEFAULT_THEME
 from sitekit import SITE_TOML, article, make_site, snapshot
 from test_incremental import bulletin, clean_build, clean_preview, edit_body
 

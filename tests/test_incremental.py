@@ -18,7 +18,7 @@ from typing import Callable
 import pytest
 
 from bantin.pipeline import BuildRequest, build
-from bantin.stages.render import DEFAULT_THEME
+from bantin.stages.theme import DEFAULT_THEME
 from bantin.speed.stamp import read_stamp, scan
 from bantin.speed.patcher import PreviewSession
 from sitekit import SITE_TOML, article, make_site, run_build, snapshot

@@ -27,7 +27,7 @@ from ..stages.content import Article
 from ..stages.config import Section
 from ..stages.directives import Directive
 from ..stages.model import Asset, Output, Picture, Site, Teaser
-from ..stages.render import template_files, theme_dirs, theme_static, whole_site_readers
+from ..stages.theme import template_files, theme_dirs, theme_static, whole_site_readers
 from .digest import Digester
 from .stamp import digest_of, engine_fingerprint
 

@@ -20,7 +20,7 @@ from ..stages.config import Config
 from ..stages.content import ParseResult
 from ..stages.discover import is_ignored
 from ..stages.model import Output, Site
-from ..stages.render import theme_dirs
+from ..stages.theme import theme_dirs
 from ..stages.write import Staging, StagingReport
 from .executor import SerialExecutor
 from .outputmemo import KeyingRun, OutputKeys, OutputMemo, render_context

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import posixpath
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -16,7 +15,7 @@ from zoneinfo import ZoneInfo
 from ..problems import Problem, did_you_mean
 from . import frontmatter
 from .dates import DATE_HINT, DateError, parse_date
-from .discover import SourceFile, Sources
+from .discover import SourceFile, Sources, read_source
 from .markup import Converter, ShortcutMaker, Slugify
 from .slugs import slugify as library_slugify
 from .source import decode
@@ -361,23 +360,6 @@ ParseMany = Callable[[Sequence[ParseJob], ParseSettings], Iterable[Parsed]]
 def converter_for(settings: ParseSettings) -> Converter:
     """Return this process's Markdown engine for these settings (made once: building one takes milliseconds)."""
     return Converter(settings.trust_html, settings.slugify, settings.shortcut)
-
-
-def read_source(location: str) -> bytes | None:
-    """Read a source file's bytes; None if it cannot be read (os-level reads: a third of what open() costs)."""
-    try:
-        handle = os.open(location, os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        chunks = []
-        while chunk := os.read(handle, 1 << 16):
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except OSError:
-        return None
-    finally:
-        os.close(handle)
 
 
 def parse_job(job: ParseJob, settings: ParseSettings, data: bytes | None = None) -> Parsed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from operator import attrgetter
@@ -101,16 +102,21 @@ def walk(content_dir: Path, root: Path, problems: list[Problem]) -> Iterator[tup
                 continue
             if not is_folder(entry):
                 yield entry, prefix + entry.name
-                continue
-            real = os.path.realpath(entry.path)
-            if real in seen:
-                problems.append(Problem(f"content/{unicodedata.normalize('NFC', prefix + entry.name)}", 0,
-                                        "Liên kết tượng trưng (symlink) này dẫn tới một thư mục đã được đọc (vòng lặp, hoặc hai đường tới cùng một thư mục).",
-                                        "Xoá liên kết này: mỗi thư mục bài viết chỉ được có một đường tới nó."))
-                continue
-            seen.add(real)
-            folders.append((prefix + entry.name + "/", entry.path))
+            elif first_visit(entry, prefix + entry.name, seen, problems):
+                folders.append((prefix + entry.name + "/", entry.path))
         pending += reversed(folders)
+
+
+def first_visit(entry: os.DirEntry[str], rel: str, seen: set[str], problems: list[Problem]) -> bool:
+    """Note a folder as read; refuse one reached before (a loop of links, or a second link to it)."""
+    real = os.path.realpath(entry.path)
+    if real not in seen:
+        seen.add(real)
+        return True
+    problems.append(Problem(f"content/{unicodedata.normalize('NFC', rel)}", 0,
+                            "Liên kết tượng trưng (symlink) này dẫn tới một thư mục đã được đọc (vòng lặp, hoặc hai đường tới cùng một thư mục).",
+                            "Xoá liên kết này: mỗi thư mục bài viết chỉ được có một đường tới nó."))
+    return False
 
 
 def is_folder(entry: os.DirEntry[str]) -> bool:
@@ -165,3 +171,38 @@ def check_size(source: SourceFile, role: str) -> Problem | None:
         return None
     size = f"{source.size / 1_000_000:.1f}".replace(".", ",")
     return Problem(f"content/{source.path}", 1, f"Tệp quá lớn ({size} MB; {what} tối đa {limit // 1_000_000} MB).", hint)
+
+
+def read_source(location: str) -> bytes | None:
+    """Read a source file's bytes; None if it cannot be read (os-level reads: a third of what open() costs)."""
+    try:
+        handle = os.open(location, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        chunks = []
+        while chunk := os.read(handle, 1 << 16):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svgz", ".js", ".mjs", ".xml", ".xsl", ".swf")
+# What lets an SVG run code or reach outside the site when opened on its own: refused, never copied.
+ACTIVE_SVG = re.compile(rb"<\s*(?:script|foreignobject|iframe|embed|object|handler|!entity)|\bon[a-z]+\s*=|javascript\s*:|&#|"
+                        rb"""(?:href|src)\s*=(?!\s*["']?\s*(?:#|data:image/(?:png|jpeg|gif|webp);))""", re.I)
+
+
+def active_files(sources: Sources) -> list[Problem]:
+    """Refuse files in content/ that a browser would run (HTML, scripts, an SVG with scripts): with trust_html off, only Markdown carries markup."""
+    problems = [Problem(f"content/{asset.path}", 0, "Tệp này có thể chứa mã chạy trong trình duyệt (HTML, JavaScript), nên không được đăng nguyên trạng.",
+                        "Chuyển nội dung sang bài Markdown, hoặc, nếu mọi người viết bài đều tin cậy được, đặt trust_html = true trong [site] của site.toml.")
+                for asset in sources.assets if asset.path.lower().endswith(ACTIVE_SUFFIXES)]
+    for asset in sources.assets:
+        if asset.path.lower().endswith(".svg") and ACTIVE_SVG.search(read_source(asset.location) or b""):
+            problems.append(Problem(f"content/{asset.path}", 0, "Ảnh SVG này chứa mã chạy (script, on…=), liên kết ra ngoài hoặc thực thể XML, nên không được đăng.",
+                                    "Xuất lại ảnh từ phần mềm vẽ ở dạng SVG thuần (hoặc PNG), hoặc đặt trust_html = true nếu tin cậy được tệp."))
+    return problems

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .feeds import absolute
 from .model import Output, Site, TextFile, ThemeFile
-from .render import THEME_FILES, template_files
+from .theme import THEME_FILES, template_files
 from .write import shown
 
 

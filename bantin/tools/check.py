@@ -29,7 +29,8 @@ from ..pipeline import BuildRequest, load_site, read_register
 from ..problems import BuildError, Problem
 from ..speed import Speed
 from ..stages.outputs import declare_outputs
-from ..stages.render import render_in_memory, template_files, theme_file, whole_site_readers
+from ..stages.render import render_in_memory, theme_file
+from ..stages.theme import template_files, whole_site_readers
 from ..stages.source import decode
 
 NAME = "check"

@@ -31,7 +31,7 @@ from .common import report_problems, request_from
 from ..stages.config import load_config
 from ..pipeline import BuildRequest
 from ..problems import BuildError, Problem, errors_only
-from ..stages.render import theme_dirs
+from ..stages.theme import theme_dirs
 from ..speed.patcher import PreviewSession
 from .watch import make_watcher
 
