@@ -77,7 +77,7 @@ def build(request: BuildRequest) -> BuildResult:
         check_outputs(config.output, outputs)
         with staging(config.output, {o.output for o in outputs}, speed.spare) as stage:
             todo, kept = speed.keep_unchanged(site, outputs, stage)
-            made = render(site, todo, stage, speed.run(site), speed.partials)                 # 5. render
+            made = render(site, todo, stage, speed.run(site), speed.partials, speed.kept_images)  # 5. render
             publish(stage, speed.spare)                                                       # 6. write
         if speed.store:
             speed.store.remember(site, parsed, warnings, set(made.names | kept.names), started)

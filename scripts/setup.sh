@@ -6,4 +6,5 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 pip_install_reqs "$ROOT/requirements.txt"
+python3 "$ROOT/scripts/sample_photo.py" >/dev/null  # the sample bulletin's camera photo, made from code
 log "build dependencies ready"

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from tools import chromium_path, launch_chromium, playwright_available, require_tool
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from sample_photo import make_sample_photo  # noqa: E402
+
+make_sample_photo()  # the sample bulletin shows a camera photo that is made, not committed (scripts/sample_photo.py)
 
 
 @pytest.fixture(scope="session")

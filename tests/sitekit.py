@@ -7,7 +7,10 @@ import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
+
+from PIL import Image
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -105,3 +108,10 @@ def read(root: Path, path: str, output: str = "public") -> str:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Map every file under a folder to its bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def png(width: int = 2, height: int = 2, colour: tuple[int, int, int] = (200, 30, 36)) -> bytes:
+    """Return a real PNG image of one colour (the build reads every image it shows with Pillow)."""
+    out = BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, "PNG")
+    return out.getvalue()

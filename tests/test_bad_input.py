@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import SITE_TOML, article, make_site, read, run_build, snapshot
+from sitekit import SITE_TOML, article, make_site, read, run_build, snapshot, png
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201c95b1b4e0000000049454e44ae426082")
+PNG = png()
 GOOD = {
     "content/tin-tuc/bai-tot.md": article("Bài tốt", directives="[Chỉ thị 05-CT/TW]", image="anh.png",
                                           image_alt="Ảnh hội nghị", attachments="[tai-lieu.pdf]"),
@@ -383,7 +382,7 @@ def test_bom_nfd_and_stray_editor_files_are_accepted_silently(good_site, tmp_pat
     assert "<h1>BOM và TOML</h1>" in read(root, "tin-tuc/bom-va-toml/index.html")
     page = read(root, "tin-tuc/tieng-viet-to-hop/index.html")
     assert "<h1>Tiếng Việt tổ hợp</h1>" in page and "Nội dung tổ hợp." in page
-    assert 'src="/ban-tin/tin-tuc/ảnh-đẹp.png"' in page and (root / "public/tin-tuc/ảnh-đẹp.png").read_bytes() == PNG
+    assert 'src="/ban-tin/tin-tuc/ảnh-đẹp.2.png"' in page and (root / "public/tin-tuc/ảnh-đẹp.2.png").is_file()
     assert unicodedata.is_normalized("NFC", page)
     assert "<h1>Xuống dòng Windows</h1>" in read(root, "tin-tuc/xuong-dong-windows/index.html")
     assert "<h1>Đuôi viết hoa</h1>" in read(root, "tin-tuc/duoi-viet-hoa/index.html")  # .MD is Markdown too
@@ -428,7 +427,7 @@ def test_bad_site_toml_lists_every_problem_with_its_key(good_site, tmp_path: Pat
         ("site.toml:7: Khoá không hợp lệ “titel” trong [site].", "Có phải ý bạn là: “title”?"),
         ("site.toml:10: slug “Tin Tức” chỉ được gồm chữ thường không dấu, số và dấu gạch ngang.", 'Ví dụ: slug = "xay-dung-dang"'),
         ("site.toml:18: Thiếu khoá bắt buộc “email” trong [footer].", 'Thêm dòng: email = "..."'),
-        ("site.toml:27: Bảng không hợp lệ “extra”.", "Các giá trị hợp lệ: “footer”, “menu”, “sections”, “site”"),
+        ("site.toml:27: Bảng không hợp lệ “extra”.", "Các giá trị hợp lệ: “footer”, “images”, “menu”, “sections”, “site”"),
     ]
 
 

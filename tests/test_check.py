@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import SITE_TOML, article, make_site, run_build
+from sitekit import SITE_TOML, article, make_site, run_build, png
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-                    "0000000d4944415478da63f8ffff3f0005fe02fea7d6a4c60000000049454e44ae426082")
+PNG = png()
 GOOD = {"content/tin-tuc/bai-tot.md": article("Bài tốt", body="Nội dung tốt.")}
 MISSING_FILE_HINT = "    → Kiểm tra tên tệp (cả chữ hoa, chữ thường) và đường dẫn tương đối tính từ bài viết."
 

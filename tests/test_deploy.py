@@ -63,7 +63,7 @@ def run_workflow_build(root: Path) -> subprocess.CompletedProcess:
 
 
 class Page(HTMLParser):
-    """Every href/src of a page, and every id it defines."""
+    """Every href/src/srcset of a page, and every id it defines."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,6 +74,8 @@ class Page(HTMLParser):
         for name, value in attrs:
             if name in ("href", "src") and value is not None:
                 self.links.append(value)
+            elif name == "srcset" and value:  # "a.480.webp 480w, a.800.webp 800w": every candidate is a link
+                self.links += [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
             elif name == "id" and value:
                 self.ids.add(value)
 

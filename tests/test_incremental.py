@@ -8,6 +8,7 @@ byte-identical to a clean build of the same sources (`--no-cache`, a fresh sessi
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from PIL import Image
 
 from bantin.pipeline import BuildRequest, build
 from bantin.stages.theme import DEFAULT_THEME
@@ -44,6 +46,8 @@ def bulletin(root: Path) -> Path:
         files[f"content/{SECTIONS[n % 2]}/bai-{n}.md"] = article(f"Bài số {n}", f"{n:02d}/03/2021 08:00", body=body, **fields)
     files["content/tin-tuc/bai-1.md"] = files.pop("content/xay-dung-dang/bai-1.md")
     files["content/tin-tuc/anh.svg"] = '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"></svg>'
+    files["content/tin-tuc/anh-chup.jpg"] = photo(900, 600)  # bai-12's lead photo, then in bodies (see the photo edits)
+    files["content/tin-tuc/bai-12.md"] = files["content/tin-tuc/bai-12.md"].replace("---\n\n", "image: anh-chup.jpg\nimage_alt: Ảnh chụp\n---\n\n", 1)
     files["content/pages/gioi-thieu.md"] = article("Giới thiệu", "01/01/2020", body="Về bản tin.")
     return make_site(root, files)
 
@@ -94,6 +98,31 @@ def edit_image(root: Path) -> None:
     (root / "content/tin-tuc/anh.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"></svg>', encoding="utf-8")
 
 
+def photo(width: int, height: int, shade: int = 0) -> bytes:
+    """Return a JPEG photo of a gradient."""
+    out = io.BytesIO()
+    Image.linear_gradient("L").resize((width, height)).point(lambda v: (v + shade) % 256).convert("RGB").save(out, "JPEG")
+    return out.getvalue()
+
+
+def show_photo_in_body(root: Path) -> None:
+    """Show a new photo in an article's body (its variants are declared by that edit alone)."""
+    (root / "content/tin-tuc/anh-moi.jpg").write_bytes(photo(1300, 700, 40))
+    with open(root / "content/tin-tuc/bai-8.md", "a", encoding="utf-8") as file:
+        file.write("\n![Ảnh mới](anh-moi.jpg)\n")
+
+
+def link_to_original(root: Path) -> None:
+    """Link to a photo's original file from a body: the original is published beside its variants."""
+    with open(root / "content/tin-tuc/bai-8.md", "a", encoding="utf-8") as file:
+        file.write("\n[Tải ảnh gốc](anh-moi.jpg)\n")
+
+
+def replace_photo(root: Path) -> None:
+    """Replace a lead photo with a narrower one (fewer variants)."""
+    (root / "content/tin-tuc/anh-chup.jpg").write_bytes(photo(500, 400, 90))
+
+
 def make_draft(root: Path) -> None:
     """Turn an article into a draft (gone from the site, badged in the preview)."""
     path = root / "content/xay-dung-dang/bai-7.md"
@@ -114,7 +143,8 @@ def edit_config(root: Path) -> None:
 
 
 EDITS: list[Callable[[Path], None]] = [edit_body, edit_title, retitle_linked_article, add_article, rename_article,
-                                       delete_article, edit_register, edit_image, make_draft, edit_template, edit_config]
+                                       delete_article, edit_register, edit_image, show_photo_in_body, link_to_original, replace_photo,
+                                       make_draft, edit_template, edit_config]
 
 
 def copy_sources(root: Path, to: Path) -> Path:

@@ -28,7 +28,7 @@ from bantin.stages.references import local_references, resolved_body
 from bantin.stages.markup import Converter
 from bantin.pipeline import BuildRequest, build
 from bantin.problems import BuildError
-from sitekit import article, make_site, run_build, snapshot
+from sitekit import article, make_site, run_build, snapshot, png
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LETTERS = ("aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXY"
@@ -105,7 +105,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
     """A small site that builds, already built, to copy for every example."""
     root = make_site(tmp_path_factory.mktemp("base") / "site", {
         "content/tin-tuc/a.md": article("Bài a", image="anh.png", image_alt="Ảnh"),
-        "content/tin-tuc/anh.png": b"\x89PNG\r\n\x1a\n",
+        "content/tin-tuc/anh.png": png(),
         "content/xay-dung-dang/b.md": article("Bài b", "01/01/2015", directives="[Chỉ thị 05]"),
     })
     build(BuildRequest(root=root, use_cache=False, jobs=1))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import SITE_TOML, article, make_site, read, run_build, snapshot
+from sitekit import SITE_TOML, article, make_site, read, run_build, snapshot, png
 
 WARN_HINT = "    → Bỏ đoạn mã này khỏi bài, hoặc đặt trust_html = true trong site.toml nếu bạn tin nguồn."
 RAW = """\
@@ -47,7 +47,7 @@ def body_of(html: str) -> str:
 
 
 def test_raw_html_is_sanitised_by_default_with_a_warning_for_each_removal(tmp_path: Path) -> None:
-    make_site(tmp_path, {"content/tin-tuc/bai.md": article("Bài có HTML", body=RAW), "content/tin-tuc/x.png": b"\x89PNG\r\n"})
+    make_site(tmp_path, {"content/tin-tuc/bai.md": article("Bài có HTML", body=RAW), "content/tin-tuc/x.png": png()})
     result = run_build(tmp_path)
     assert result.code == 0, result.stderr
     prefix = "content/tin-tuc/bai.md"
@@ -92,7 +92,7 @@ def test_front_matter_values_are_always_escaped(tmp_path: Path, trust: bool) -> 
             'source: "Theo <i>báo</i>"', 'image: anh.png', 'image_alt: "\\" onload=\\"alert(4)"',
             'image_caption: "<u>chú thích</u>"', 'attachments: [{file: tai-lieu.pdf, title: "<script>x</script>"}]',
         ]) + "\n---\n\nThân bài.\n",
-        "content/tin-tuc/anh.png": b"\x89PNG\r\n",
+        "content/tin-tuc/anh.png": png(),
         "content/tin-tuc/tai-lieu.pdf": b"%PDF-1.4\n",
     }, site_toml=site_toml)
     result = run_build(tmp_path)

@@ -35,7 +35,7 @@ def test_article_page_has_every_part(tmp_path: Path) -> None:
     assert '<a href="/ban-tin/tin-tuc/">Tin tức</a>' in html  # breadcrumb to its section, under the sub-path
     assert "Thứ Ba, 30/12/2014, 07:42" in html
     assert "<h1>Huyện ủy học tập chuyên đề</h1>" in html
-    assert 'src="/ban-tin/tin-tuc/anh.svg" alt="Ảnh đại diện" width="640" height="360">' in html
+    assert 'src="/ban-tin/tin-tuc/anh.svg" alt="Ảnh đại diện" width="640" height="360" fetchpriority="high" decoding="async">' in html
     assert "<figcaption>Chú thích ảnh đầu</figcaption>" in html
     assert 'width="640" height="360"' in html.split("prose")[1]  # body images get their size too
     assert "Thành Nhân" in html and "Theo Báo ĐCSVN" in html

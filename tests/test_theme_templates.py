@@ -11,7 +11,7 @@ import markupsafe
 import pytest
 from markupsafe import Markup
 
-from sitekit import REPO, SITE_TOML, article, make_site, read, run_build
+from sitekit import REPO, SITE_TOML, article, make_site, read, run_build, png
 
 DEFAULT_THEME = REPO / "theme"
 OWN_CSS = "/* giao diện riêng của tỉnh */\nbody { color: #000; }\n"
@@ -218,6 +218,4 @@ def test_lead_image_without_alt_text_fails_the_build(tmp_path: Path) -> None:
     assert "content/tin-tuc/2020-01-02-bai.md:4: Ảnh đại diện thiếu lời mô tả (image_alt)." in result.stderr.splitlines()
 
 
-PNG_1X1 = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
+PNG_1X1 = png()

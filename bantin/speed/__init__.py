@@ -2,7 +2,8 @@
 
 - the **executor** (executor.py) runs a stage's work in this process or on worker processes;
 - the **store** (store.py) keeps what lasts between builds in .bantin/: the parse cache, the
-  output memo, the stamp of the last build and the spare site to recycle;
+  output memo, the stamp of the last build, the spare site to recycle and the encoded image
+  variants (keptimages.py);
 - the **patcher** (patcher.py) keeps a warm site model for `serve` and brings it up to date.
 
 Beside them, two quicker ways to results the libraries give, each proven equal to its library
@@ -28,6 +29,7 @@ from ..stages.model import Output, Site
 from ..stages.render import Run, run_serially
 from ..stages.write import Staging, StagingReport
 from .executor import SerialExecutor, WorkerPool
+from .keptimages import KeptImages
 from .memo import RecentPartials
 from .plain import PlainWriter
 from .quickslugs import quick_slugify
@@ -93,6 +95,11 @@ class Speed:
     def partials(self) -> Callable[[], MutableMapping[tuple[Any, ...], Markup]] | None:
         """Return what makes each process's store of rendered partials (none for the reference build)."""
         return RecentPartials if self.quick else None
+
+    @property
+    def kept_images(self) -> KeptImages | None:
+        """Return where encoded image variants are kept between builds (none for a build without the store)."""
+        return KeptImages(self.store.folder) if self.store is not None else None
 
     def keep_unchanged(self, site: Site, outputs: tuple[Output, ...], stage: Staging) -> tuple[list[Output], StagingReport]:
         """Link the outputs the last build made just so into the staging folder; return the others, to make."""

@@ -34,6 +34,7 @@ from ..stages.config import Config, load_config
 from ..stages.content import Article, ParseJob, ParseResult, ParseSettings, Parsed, parse_all
 from ..stages.discover import SourceFile, Sources, check_size, classify, discover, is_ignored
 from ..stages.links import Targets
+from ..stages.references import linked_targets
 from ..stages.model import Entry, Output, Site
 from ..stages.outputs import declare_outputs
 from ..stages.pages import article_page
@@ -147,7 +148,7 @@ class PreviewSession:
         todo, keys = self.outdated(site, outputs)
         self.output.mkdir(parents=True, exist_ok=True)
         folder = PreviewFolder(self.output)
-        report = render(site, todo, folder, self.run, self.speed.partials)
+        report = render(site, todo, folder, self.run, self.speed.partials, self.speed.kept_images)
         folder.remove(set(self.keys) - names)
         self.keys = keys
         info = os.stat(self.output)
@@ -251,8 +252,8 @@ class PreviewSession:
             old = entries[where[article.path]]
             found: list[Problem] = []
             entry = place(article, config, register, last.targets, options, found)
-            if entry.teaser != old.teaser:
-                return None
+            if entry.teaser != old.teaser or entry.links != old.links or linked_targets(article.body_html) != linked_targets(old.article.body_html):
+                return None  # a new image needs its variants declared, a new link may publish an original: assemble anew
             entries[where[article.path]] = swapped[id(old)] = replace(entry, related=old.related, others=old.others)
             warnings = [p for p in warnings if p.path != f"content/{article.path}"] + found
             if (index := page_at.get(f"content/{article.path}")) is not None:

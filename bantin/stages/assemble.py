@@ -10,7 +10,7 @@ from .config import Config, Section
 from .content import Article
 from .directives import Register
 from .discover import SourceFile
-from .links import Targets, attachment_links, body_links, lead_picture
+from .links import Pictures, Targets, attachment_links, body_links, lead_picture
 from .model import Asset, Entry, Site, Teaser
 from .neighbours import link_neighbours
 from .pages import Index, build_feeds, build_pages, site_map
@@ -40,8 +40,11 @@ def assemble(config: Config, register: Register, articles: list[Article], pages:
     entries = sorted((place(a, config, register, targets, options, problems) for a in shown), key=newest_first)
     entries = link_neighbours(entries, problems, broken)
     page_entries = tuple(place(p, config, register, targets, options, problems) for p in shown_pages)
-    site_assets = tuple(Asset(s.path, s.location, s.size, s.mtime_ns) for s in assets) + theme_static
-    site = Site(config, register, tuple(entries), (), (), site_assets, options.now, options.preview)
+    pictures = targets.pictures
+    replaced = pictures.replaced() if pictures else frozenset()
+    site_assets = tuple(Asset(s.path, s.location, s.size, s.mtime_ns) for s in assets if s.path not in replaced) + theme_static
+    site = Site(config, register, tuple(entries), (), (), site_assets, options.now, options.preview,
+                images=pictures.variants() if pictures else ())
     index = Index(site)
     pages = build_pages(site, page_entries, index)
     site = replace(site, pages=pages, feeds=build_feeds(site, index), sitemap=site_map(site, pages))
@@ -98,7 +101,8 @@ def make_targets(config: Config, shown: list[Article], pages: list[Article], eve
     urls = {a.path: article_url(a, config) for a in shown + pages if not a.external_url}
     urls |= {a.path: a.external_url for a in shown if a.external_url}
     hidden = frozenset(a.path for a in every) - set(urls)
-    return Targets(urls, {s.path: s.file for s in assets}, hidden, config.base_path, broken)
+    pictures = Pictures({s.path: s for s in assets}, config.images)
+    return Targets(urls, {s.path: s.file for s in assets}, hidden, config.base_path, broken, pictures)
 
 
 def place(article: Article, config: Config, register: Register, targets: Targets, options: Options,

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..problems import BuildError, Problem, did_you_mean
+from .images import ImageSettings
 
 REQUIRED = object()
 
@@ -40,7 +41,15 @@ FOOTER_SCHEMA: dict[str, tuple[type, Any]] = {
         "address", "phone", "email", "republish_notice",
     )
 }
-TOP_SCHEMA = {"site": dict, "sections": list, "menu": list, "footer": dict}
+IMAGES_SCHEMA: dict[str, tuple[type, Any]] = {
+    "widths": (list, list(ImageSettings.widths)),
+    "webp_quality": (int, ImageSettings.webp_quality),
+    "jpeg_quality": (int, ImageSettings.jpeg_quality),
+    "avif": (bool, ImageSettings.avif),
+    "avif_quality": (int, ImageSettings.avif_quality),
+    "originals": (bool, ImageSettings.originals),
+}
+TOP_SCHEMA = {"site": dict, "sections": list, "menu": list, "footer": dict, "images": dict}
 TYPE_NAMES = {str: "chuỗi trong ngoặc kép", int: "số nguyên", bool: "true hoặc false",
               list: "danh sách trong ngoặc vuông", date: "ngày dạng 2016-05-15"}
 
@@ -93,6 +102,7 @@ class Config:
     sections: tuple[Section, ...]
     menu: tuple[MenuItem, ...]
     footer: Footer
+    images: ImageSettings = ImageSettings()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -239,8 +249,10 @@ def build_config(root: Path, data: dict[str, Any], lines: KeyLines) -> Config:
     sections = check_array(data, "sections", SECTION_SCHEMA, lines, problems)
     menu = check_array(data, "menu", MENU_SCHEMA, lines, problems)
     footer = check_table(data.get("footer", {}), FOOTER_SCHEMA, "footer", lines.table("footer"), lines, problems)
+    images = check_table(data.get("images", {}), IMAGES_SCHEMA, "images", lines.table("images"), lines, problems)
     check_site_values(site, lines, problems)
     check_sections(sections, lines, problems)
+    check_image_values(images, lines, problems)
     if problems:
         raise BuildError(problems)
     section_list = tuple(Section(**s) for s in sections)
@@ -249,7 +261,7 @@ def build_config(root: Path, data: dict[str, Any], lines: KeyLines) -> Config:
         timezone=site["timezone"], base_url=site["base_url"], output=(root / site["output"]).resolve(),
         per_page=site["per_page"], theme=site["theme"], trust_html=site["trust_html"],
         sections=section_list, menu=tuple(MenuItem(**m) for m in menu) or default_menu(section_list),
-        footer=Footer(**footer),
+        footer=Footer(**footer), images=ImageSettings(**{**images, "widths": tuple(sorted(set(images["widths"])))}),
     )
 
 
@@ -274,6 +286,20 @@ def check_site_values(site: dict[str, Any], lines: KeyLines, problems: list[Prob
     elif ".." in Path(site.get("output", "")).parts:
         problems.append(Problem(*lines.place("output", start), f"Thư mục xuất “{site['output']}” không được chứa “..”.",
                                 "Dùng một thư mục riêng trong dự án, ví dụ: " + lines.example("output", "public")))
+
+
+def check_image_values(images: dict[str, Any], lines: KeyLines, problems: list[Problem]) -> None:
+    """Check that [images] asks for widths and qualities an encoder can give."""
+    start = lines.table("images")
+    widths = images.get("widths", [800])
+    if not widths or not all(isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= 8000 for w in widths):
+        problems.append(Problem("site.toml", lines.of("widths", start), "widths trong [images] phải là danh sách số nguyên từ 16 đến 8000.",
+                                "Ví dụ: widths = [480, 800, 1200, 1600]"))
+        images["widths"] = [800]
+    for key in ("webp_quality", "jpeg_quality", "avif_quality"):
+        if key in images and not 1 <= images[key] <= 100:
+            problems.append(Problem("site.toml", lines.of(key, start), f"{key} trong [images] phải từ 1 đến 100.",
+                                    f"Ví dụ: {key} = {getattr(ImageSettings, key)}"))
 
 
 def check_sections(sections: list[dict[str, Any]], lines: KeyLines, problems: list[Problem]) -> None:

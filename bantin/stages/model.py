@@ -10,18 +10,23 @@ from typing import Any, Union
 from .config import Config, Section
 from .content import Article
 from .directives import Directive, Register
+from .images import ImageVariant, Responsive
 from .references import Resolved, resolved_body
 
 
 @dataclass(frozen=True)
 class Picture:
-    """An image ready to show: its URL, alt text, caption and pixel size if known."""
+    """An image ready to show: its URL, alt text, caption, pixel size if known, and its variants if it is a photo or graphic.
+
+    `url` is the file to name where one file is wanted (og:image): the 1200-wide fallback when there are variants.
+    """
 
     url: str
     alt: str
     caption: str
     width: int | None
     height: int | None
+    variants: Responsive | None = None
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,7 @@ class ThemeFile:
     entries: tuple[Entry, ...]
 
 
-Output = Union[Page, Feed, Sitemap, TextFile, ThemeFile, Asset]  # everything a site writes; see outputs.declare_outputs
+Output = Union[Page, Feed, Sitemap, TextFile, ThemeFile, Asset, ImageVariant]  # everything a site writes; see outputs.declare_outputs
 
 
 @dataclass(frozen=True)
@@ -199,11 +204,12 @@ class Site:
     built_at: datetime
     preview: bool
     sitemap: Sitemap = Sitemap("sitemap.xml", ())  # declared with the pages: an edit to what an article says keeps it
+    images: tuple[ImageVariant, ...] = ()  # the sizes and formats of every photo the articles show
 
     def outputs(self) -> list[tuple[str, str]]:
         """List every output path with what produces it, for collision checks."""
         pairs = [(p.output, p.source or p.url) for p in self.pages] + [(f.output, f.url) for f in self.feeds]
-        return pairs + [(a.output, a.source) for a in self.assets]
+        return pairs + [(a.output, a.source) for a in self.assets] + [(v.output, v.shown) for v in self.images]
 
     @cached_property
     def standalone_pages(self) -> tuple[Page, ...]:

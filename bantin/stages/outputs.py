@@ -1,4 +1,4 @@
-"""Every file the site writes, declared once: pages, feeds, the sitemap, robots.txt, the theme's files, copied files.
+"""Every file the site writes, declared once: pages, feeds, the sitemap, robots.txt, the theme's files, copied files, image variants.
 
 A clean build, a cached build and `serve` all take their outputs from `declare_outputs`:
 a new kind of output is added here (and made in render.Renderer.produce), and nothing else
@@ -15,7 +15,7 @@ from .write import shown
 
 def declare_outputs(site: Site) -> tuple[Output, ...]:
     """List every output of the site, each once (the pages, feeds and sitemap come assembled: pages.py)."""
-    return (*site.pages, *site.feeds, site.sitemap, robots(site), *theme_files(site), *site.assets)
+    return (*site.pages, *site.feeds, site.sitemap, robots(site), *theme_files(site), *site.assets, *site.images)
 
 
 def theme_files(site: Site) -> tuple[ThemeFile, ...]:

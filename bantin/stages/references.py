@@ -4,8 +4,11 @@ how they read once pointed at their URLs (see links.body_links for where they po
 from __future__ import annotations
 
 import re
+from html import escape
 from typing import Iterator
 from urllib.parse import unquote
+
+from .images import Responsive
 
 # A local reference is src="bantin:…" or href="bantin:…". The pattern starts at the literal
 # `="bantin:` so that the regex engine can leap between candidates (six times faster on a long
@@ -17,7 +20,9 @@ UNKNOWN = ("#", None)  # where a reference to nothing points
 # What a path may not hold as it is inside a URL: controls, space, the quote and angle brackets, and what
 # would end or escape the path (`#`, `?`, `%`). Letters with tone marks stay as written: browsers send them encoded.
 UNSAFE_IN_PATH = re.compile(r'[\x00-\x20"#%<>?\\^`{|}\x7f]')
-Resolved = tuple[tuple[str, str, "tuple[int, int] | None"], ...]  # each local reference of a body: target, URL, image size
+Resolved = tuple[tuple[str, str, "tuple[int, int] | Responsive | None"], ...]  # each local reference: target, URL, image size or variants
+LOADING = re.compile(r'\s*\b(?:loading|decoding)="[^"]*"')
+BODY_SIZES = "(min-width: 44rem) 40rem, calc(100vw - 2rem)"  # the column a body image fills (theme/static/bantin.css)
 
 
 def encoded(path: str) -> str:
@@ -44,6 +49,11 @@ def resolved_body(html: str, links: Resolved) -> str:
     return "".join(parts) + html[done:] if parts else html
 
 
+def linked_targets(html: str) -> list[str]:
+    """List the content paths a body links to with href (not shown as images)."""
+    return [decoded(match[1]) for match in reference_matches(html) if html.endswith("href", 0, match.start())]
+
+
 def local_references(html: str) -> list[str]:
     """List the content paths an HTML body refers to with `bantin:` links and images."""
     return [decoded(match[1]) for match in reference_matches(html)]
@@ -60,9 +70,22 @@ def reference_matches(html: str) -> Iterator[re.Match[str]]:
             position = match.start() + 1
 
 
-def sized_image(match: re.Match[str], where: dict[str, tuple[str, tuple[int, int] | None]]) -> str:
-    """Add width and height to a local image so the page does not jump while it loads."""
+def sized_image(match: re.Match[str], where: dict[str, tuple[str, tuple[int, int] | Responsive | None]]) -> str:
+    """Give a local image its size, so the page does not jump while it loads, and its variants, so phones get small ones."""
     before, target, after = match.groups()
     size = where.get(decoded(target), UNKNOWN)[1]
-    dims = f' width="{size[0]}" height="{size[1]}"' if size and "width=" not in before + after else ""
+    attributes = (before + after.rstrip(" /")).strip()
+    if isinstance(size, Responsive):
+        return responsive_image(attributes, size)
+    dims = f' width="{size[0]}" height="{size[1]}"' if size and "width=" not in attributes else ""
     return f'<img {before}src="bantin:{target}"{after.rstrip(" /")}{dims}>'
+
+
+def responsive_image(attributes: str, image: Responsive) -> str:
+    """Write a body image as a <picture>: a modern format first, its fallback in src, lazy because it is below the lead."""
+    attributes = LOADING.sub("", attributes).strip()
+    sets = image.source_sets()
+    sources = "".join(f'<source type="{mime}" srcset="{escape(srcset)}" sizes="{BODY_SIZES}">' for mime, srcset in sets[:-1])
+    dims = f' width="{image.width}" height="{image.height}"' if "width=" not in attributes else ""
+    return (f'<picture>{sources}<img {attributes} src="{escape(image.src().url)}" srcset="{escape(sets[-1][1])}" '
+            f'sizes="{BODY_SIZES}"{dims} loading="lazy" decoding="async"></picture>')

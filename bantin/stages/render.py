@@ -23,6 +23,7 @@ from ..problems import BuildError, Problem
 from .config import Config
 from .dates import long_vietnamese, rfc3339, short_vietnamese
 from .feeds import atom, sitemap
+from .images import Encoder, ImageFault, ImageVariant, KeptVariants
 from .model import Feed, Output, Page, Site, Sitemap, Teaser, TextFile, ThemeFile
 from .theme import THEME_FILES, check_theme, theme_dirs, whole_site_readers
 from .write import Staging, StagingReport
@@ -51,17 +52,20 @@ class RenderSetup:
     """What a process needs to render: the site (without its articles unless a template reads them) and a memo.
 
     `memo` makes the store of partials each process keeps (see Partials); None keeps none.
+    `kept_images` keeps encoded image variants between builds; None encodes every one.
     """
 
     site: Site
     memo: Callable[[], MutableMapping[tuple[Any, ...], Markup]] | None = None
+    kept_images: KeptVariants | None = None
 
 
-def setup_for(site: Site, memo: Callable[[], MutableMapping[tuple[Any, ...], Markup]] | None = None) -> RenderSetup:
+def setup_for(site: Site, memo: Callable[[], MutableMapping[tuple[Any, ...], Markup]] | None = None,
+              kept_images: KeptVariants | None = None) -> RenderSetup:
     """Give the processes what the templates read of the site: its small parts, or all of it when a template reads more."""
     if whole_site_readers(site.config):
-        return RenderSetup(site, memo)
-    return RenderSetup(replace(site, entries=(), pages=site.standalone_pages, feeds=(), assets=()), memo)
+        return RenderSetup(site, memo, kept_images)
+    return RenderSetup(replace(site, entries=(), pages=site.standalone_pages, feeds=(), assets=(), images=()), memo, kept_images)
 
 
 class Partials:
@@ -195,6 +199,7 @@ class Renderer:
         self.site = setup.site
         self.env = make_environment(setup.site, setup.memo() if setup.memo else None)
         self.templates: dict[str, jinja2.Template] = {}
+        self.encoder = Encoder(setup.kept_images)
 
     def produce(self, output: Output) -> bytes | Path:
         """Return an output's bytes, or the file to copy as it is."""
@@ -208,7 +213,17 @@ class Renderer:
             return output.text.encode("utf-8")
         if isinstance(output, ThemeFile):
             return self.theme_file(output)
+        if isinstance(output, ImageVariant):
+            return self.image(output)
         return Path(output.source)
+
+    def image(self, variant: ImageVariant) -> bytes:
+        """Encode one size and format of a photo."""
+        try:
+            return self.encoder.make(variant)
+        except ImageFault as fault:
+            where, line = variant.shown_in
+            raise BuildError([Problem(where or variant.shown, line, fault.message, fault.hint)]) from None
 
     def page(self, page: Page) -> bytes:
         """Render one page through its template."""
@@ -258,19 +273,23 @@ def render_one(prepared: tuple[Renderer, Staging], output: Output) -> BatchRepor
 
 
 def neighbourhood(output: Output) -> tuple[str, str, str, str]:
-    """Order outputs so that pages showing the same teasers come together: by kind, section and date."""
+    """Order outputs so that pages showing the same teasers come together (by kind, section and date), and the variants of
+    one photo, drawn from one decode."""
     if isinstance(output, Page):
         return output.template, output.url.split("/", 2)[1], str(output.date or ""), output.output
+    if isinstance(output, ImageVariant):
+        return "~ImageVariant", output.source, "", output.output
     return "~" + type(output).__name__, "", "", output.output
 
 
 def render(site: Site, outputs: Sequence[Output], staging: Staging, run: Run = run_serially,
-           memo: Callable[[], MutableMapping[tuple[Any, ...], Markup]] | None = None) -> StagingReport:
+           memo: Callable[[], MutableMapping[tuple[Any, ...], Markup]] | None = None,
+           kept_images: KeptVariants | None = None) -> StagingReport:
     """Make every output into the staging folder with `run`, pages showing the same teasers together; raise BuildError on a template error."""
     ordered = sorted(outputs, key=neighbourhood)
     teasers = [entry.teaser for entry in site.entries]  # each shown on a dozen pages: sent to a worker once
     written, names, problems = 0, [], ()
-    for done in run(render_one, ordered, RenderJob(setup_for(site, memo), staging), prepare, by_reference=teasers):
+    for done in run(render_one, ordered, RenderJob(setup_for(site, memo, kept_images), staging), prepare, by_reference=teasers):
         written += done.written.written
         names += done.written.names
         problems = problems or done.problems
@@ -283,6 +302,7 @@ def render_in_memory(site: Site, outputs: Iterable[Output]) -> dict[str, bytes |
     """Make outputs here, into a dict (for `check` and tests)."""
     renderer = Renderer(setup_for(site))
     return {output.output: renderer.produce(output) for output in outputs}
+
 
 
 # ----------------------------------------------------------------------------- template errors, located

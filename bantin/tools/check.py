@@ -28,6 +28,7 @@ from ..stages.model import Page, Site
 from ..pipeline import BuildRequest, load_site, read_register
 from ..problems import BuildError, Problem
 from ..speed import Speed
+from ..stages.images import ImageFault, ImageVariant, verify_image
 from ..stages.outputs import declare_outputs
 from ..stages.render import render_in_memory, theme_file
 from ..stages.theme import template_files, whole_site_readers
@@ -55,13 +56,17 @@ def main(arguments: argparse.Namespace) -> int:
     site, problems = validate(config, request)
     problems += directive_mentions(config) + slow_templates(config)
     if site is not None:
+        outputs = declare_outputs(site)
+        images = [o for o in outputs if isinstance(o, ImageVariant)]
+        problems += damaged_images(images)
         try:
-            made = render_in_memory(site, declare_outputs(site))
+            made = render_in_memory(site, [o for o in outputs if not isinstance(o, ImageVariant)])
         except BuildError as error:
             problems += error.problems
         else:
             files = {name: data for name, data in made.items() if isinstance(data, bytes)}
-            problems += broken_links(site, files, {name: file for name, file in made.items() if isinstance(file, Path)})
+            copies = {name: file for name, file in made.items() if isinstance(file, Path)} | {v.output: Path(v.source) for v in images}
+            problems += broken_links(site, files, copies)
     return finish(problems, site)
 
 
@@ -172,6 +177,18 @@ class Link:
     url: str
     page: Page
     line: int
+
+
+def damaged_images(variants: list[ImageVariant]) -> list[Problem]:
+    """Decode every photo the site shows once, quickly, as the build will in full: a damaged one is an error here too."""
+    problems = []
+    for variant in {v.source: v for v in variants}.values():
+        try:
+            verify_image(Path(variant.source))
+        except ImageFault as fault:
+            where, line = variant.shown_in
+            problems.append(Problem(where or variant.shown, line, fault.message, fault.hint))
+    return problems
 
 
 def broken_links(site: Site, files: dict[str, bytes], copies: dict[str, Path]) -> list[Problem]:
