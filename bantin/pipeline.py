@@ -20,7 +20,7 @@ from .stages.config import Config, load_config
 from .stages.content import ParseResult, parse_all
 from .stages.directives import Register, load_register
 from .stages.discover import Sources, active_files, discover
-from .stages.model import Asset, Output, Site, ThemeFile
+from .stages.model import Asset, Output, SearchIndex, Site, ThemeFile
 from .stages.outputs import declare_outputs
 from .stages.render import render
 from .stages.theme import theme_static
@@ -77,7 +77,7 @@ def build(request: BuildRequest) -> BuildResult:
         check_outputs(config.output, outputs)
         with staging(config.output, {o.output for o in outputs}, speed.spare) as stage:
             todo, kept = speed.keep_unchanged(site, outputs, stage)
-            made = render(site, todo, stage, speed.run(site), speed.partials, speed.kept_images)  # 5. render
+            made = render(site, todo, stage, speed.run(site), speed.partials, speed.kept_images, speed.kept_indexes)  # 5. render
             publish(stage, speed.spare)                                                       # 6. write
         if speed.store:
             speed.store.remember(site, parsed, warnings, set(made.names | kept.names), started)
@@ -122,8 +122,8 @@ def check_outputs(output: Path, outputs: tuple[Output, ...]) -> None:
                        "Đổi tên tệp trong templates/files/.") for o in outputs if isinstance(o, ThemeFile) and o.output.casefold() in others]
     if clashes:
         raise BuildError(clashes)
-    check_names(output, [o.output for o in outputs if not isinstance(o, Asset)],
-                {o.output: Path(o.source) for o in outputs if isinstance(o, Asset)})
+    names = [o.output + "pagefind.js" if isinstance(o, SearchIndex) else o.output for o in outputs if not isinstance(o, Asset)]
+    check_names(output, names, {o.output: Path(o.source) for o in outputs if isinstance(o, Asset)})
 
 
 def read_register(sources: Sources) -> tuple[Register, list[Problem]]:

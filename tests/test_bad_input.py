@@ -427,7 +427,7 @@ def test_bad_site_toml_lists_every_problem_with_its_key(good_site, tmp_path: Pat
         ("site.toml:7: Khoá không hợp lệ “titel” trong [site].", "Có phải ý bạn là: “title”?"),
         ("site.toml:10: slug “Tin Tức” chỉ được gồm chữ thường không dấu, số và dấu gạch ngang.", 'Ví dụ: slug = "xay-dung-dang"'),
         ("site.toml:18: Thiếu khoá bắt buộc “email” trong [footer].", 'Thêm dòng: email = "..."'),
-        ("site.toml:27: Bảng không hợp lệ “extra”.", "Các giá trị hợp lệ: “footer”, “images”, “menu”, “sections”, “site”"),
+        ("site.toml:27: Bảng không hợp lệ “extra”.", "Các giá trị hợp lệ: “footer”, “images”, “menu”, “search”, “sections”, “site”"),
     ]
 
 

@@ -97,7 +97,7 @@ def test_clean_site_passes_with_one_line_and_writes_nothing(tmp_path: Path) -> N
     root = make_site(tmp_path / "site", {**GOOD, "content/pages/gioi-thieu.md": "---\ntitle: Giới thiệu\n---\n\nVề bản tin.\n"})
     checked = check(root)
     assert checked.code == 0, checked.stderr
-    assert checked.stdout == "Kiểm tra xong: không có lỗi (1 bài viết, 11 trang; 0 cảnh báo).\n"
+    assert checked.stdout == "Kiểm tra xong: không có lỗi (1 bài viết, 12 trang; 0 cảnh báo).\n"
     assert checked.stderr == ""
     assert not (root / "public").exists()
     assert not (root / ".bantin" / "preview").exists()
@@ -139,7 +139,7 @@ def test_link_to_a_draft_is_a_warning(tmp_path: Path) -> None:
     assert checked.code == 0, checked.stderr
     assert checked.stderr == ("content/tin-tuc/a.md:6: cảnh báo: Liên kết tới bài “tin-tuc/nhap.md” chưa được đăng "
                               "(bản nháp hoặc hẹn giờ).\n    → Đăng bài đó trước, hoặc bỏ liên kết.\n")
-    assert checked.stdout == "Kiểm tra xong: không có lỗi (1 bài viết, 10 trang; 1 cảnh báo).\n"
+    assert checked.stdout == "Kiểm tra xong: không có lỗi (1 bài viết, 11 trang; 1 cảnh báo).\n"
 
 
 def test_broken_absolute_link_in_an_article_body(tmp_path: Path) -> None:
@@ -164,26 +164,26 @@ def test_broken_menu_links_point_at_site_toml(tmp_path: Path) -> None:
     old, outside = (lines.index(f'url = "{url}"') + 1 for url in ("/chuyen-muc-cu/", "https://example.org/cong-cu/"))
     hint = '    → Sửa url của mục menu này; url là đường dẫn trong bản tin, ví dụ "/tin-tuc-su-kien/".'
     assert checked.stderr == (
-        f"site.toml:{old}: Liên kết hỏng “/ban-tin/chuyen-muc-cu/”: không có trang hay tệp nào ở địa chỉ này (có ở 10 trang).\n"
+        f"site.toml:{old}: Liên kết hỏng “/ban-tin/chuyen-muc-cu/”: không có trang hay tệp nào ở địa chỉ này (có ở 11 trang).\n"
         f"{hint}\n"
-        f"site.toml:{outside}: Liên kết “https://example.org/cong-cu/” nằm ngoài đường dẫn con /ban-tin/ của bản tin (có ở 10 trang).\n"
+        f"site.toml:{outside}: Liên kết “https://example.org/cong-cu/” nằm ngoài đường dẫn con /ban-tin/ của bản tin (có ở 11 trang).\n"
         f"{hint}\n"
         "Kiểm tra thấy 2 lỗi và 0 cảnh báo. Sửa các lỗi trên trước khi đăng.\n")
 
 
 def test_broken_link_made_by_the_theme_points_at_the_rendered_page(tmp_path: Path) -> None:
-    template = '{% extends "base.html" %}\n{% block main %}\n<h1>Không tìm thấy</h1>\n<a href="{{ url(\'/tim-kiem/\') }}">Tìm</a>\n{% endblock %}\n'
+    template = '{% extends "base.html" %}\n{% block main %}\n<h1>Không tìm thấy</h1>\n<a href="{{ url(\'/tim-kiem-cu/\') }}">Tìm</a>\n{% endblock %}\n'
     root = make_site(tmp_path / "site", {**GOOD, "theme/templates/404.html": template})
     checked = check(root)
     assert checked.code == 1
     first, hint = checked.stderr.splitlines()[:2]
     assert first.startswith("public/404.html:")
-    assert first.endswith(": Liên kết hỏng “/ban-tin/tim-kiem/”: không có trang hay tệp nào ở địa chỉ này.")
+    assert first.endswith(": Liên kết hỏng “/ban-tin/tim-kiem-cu/”: không có trang hay tệp nào ở địa chỉ này.")
     line = int(first.split(":")[1])
     assert hint == ("    → Liên kết này do mẫu giao diện “404.html” tạo ra (trang /404.html); "
                     "sửa mẫu trong theme/templates/.")
     assert run_build(root).code == 0  # the build itself does not crawl its links
-    assert 'href="/ban-tin/tim-kiem/"' in (root / "public" / "404.html").read_text(encoding="utf-8").splitlines()[line - 1]
+    assert 'href="/ban-tin/tim-kiem-cu/"' in (root / "public" / "404.html").read_text(encoding="utf-8").splitlines()[line - 1]
 
 
 def test_directive_mentioned_but_not_listed_is_a_warning(tmp_path: Path) -> None:
@@ -208,7 +208,7 @@ def test_directive_mentioned_but_not_listed_is_a_warning(tmp_path: Path) -> None
         "    → Nếu bài thực hiện văn bản này, thêm dòng: directives: [Chỉ thị 05-CT/TW]\n"
         "content/tin-tuc/a.md:10: cảnh báo: Bài nhắc tới “kết luận 01” nhưng phần thông tin không ghi văn bản này.\n"
         "    → Nếu bài thực hiện văn bản này, thêm dòng: directives: [Kết luận 01-KL/TW]\n")
-    assert checked.stdout == "Kiểm tra xong: không có lỗi (2 bài viết, 11 trang; 2 cảnh báo).\n"
+    assert checked.stdout == "Kiểm tra xong: không có lỗi (2 bài viết, 12 trang; 2 cảnh báo).\n"
 
 
 def test_directive_warning_suggests_extending_an_existing_list(tmp_path: Path) -> None:

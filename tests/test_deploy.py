@@ -72,7 +72,7 @@ class Page(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
-            if name in ("href", "src") and value is not None:
+            if name in ("href", "src", "action") and value is not None:
                 self.links.append(value)
             elif name == "srcset" and value:  # "a.480.webp 480w, a.800.webp 800w": every candidate is a link
                 self.links += [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]

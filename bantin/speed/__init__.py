@@ -30,6 +30,7 @@ from ..stages.render import Run, run_serially
 from ..stages.write import Staging, StagingReport
 from .executor import SerialExecutor, WorkerPool
 from .keptimages import KeptImages
+from .keptindexes import KeptIndexes
 from .memo import RecentPartials
 from .plain import PlainWriter
 from .quickslugs import quick_slugify
@@ -100,6 +101,11 @@ class Speed:
     def kept_images(self) -> KeptImages | None:
         """Return where encoded image variants are kept between builds (none for a build without the store)."""
         return KeptImages(self.store.folder) if self.store is not None else None
+
+    @property
+    def kept_indexes(self) -> KeptIndexes | None:
+        """Return where search indexes are kept between builds (none for a build without the store)."""
+        return KeptIndexes(self.store.folder) if self.store is not None else None
 
     def keep_unchanged(self, site: Site, outputs: tuple[Output, ...], stage: Staging) -> tuple[list[Output], StagingReport]:
         """Link the outputs the last build made just so into the staging folder; return the others, to make."""

@@ -34,7 +34,9 @@ from ..stages.config import Config, load_config
 from ..stages.content import Article, ParseJob, ParseResult, ParseSettings, Parsed, parse_all
 from ..stages.discover import SourceFile, Sources, check_size, classify, discover, is_ignored
 from ..stages.links import Targets
+from ..stages.model import SearchIndex
 from ..stages.references import linked_targets
+from ..stages.search import RECENT_FOLDER
 from ..stages.model import Entry, Output, Site
 from ..stages.outputs import declare_outputs
 from ..stages.pages import article_page
@@ -108,6 +110,7 @@ class PreviewSession:
         self.renderer: tuple[bytes, Any] | None = None
         self.folder: tuple[int, int] | None = None
         self.frozen = False
+        self.search = RecentSearch()
 
     def rebuild(self, changed: Iterable[str | os.PathLike[str]] | None = None) -> Rebuild:
         """Bring the preview folder up to date with the sources; raises BuildError (and then writes nothing).
@@ -146,10 +149,12 @@ class PreviewSession:
         if names != self.keys.keys():  # the same names as last time passed the same check
             check_outputs(self.output, outputs)
         todo, keys = self.outdated(site, outputs)
+        todo = [self.search.recent(o) if isinstance(o, SearchIndex) else o for o in todo]
         self.output.mkdir(parents=True, exist_ok=True)
         folder = PreviewFolder(self.output)
-        report = render(site, todo, folder, self.run, self.speed.partials, self.speed.kept_images)
-        folder.remove(set(self.keys) - names)
+        report = render(site, todo, folder, self.run, self.speed.partials, self.speed.kept_images, self.speed.kept_indexes)
+        bundles = tuple(name for name in names if name.endswith("/"))  # a folder output (the search index) owns its files
+        folder.remove(name for name in set(self.keys) - names if not name.startswith(bundles))
         self.keys = keys
         info = os.stat(self.output)
         self.folder = (info.st_dev, info.st_ino)
@@ -300,6 +305,30 @@ class PreviewSession:
         """Stop the workers and finish writing the cache."""
         if self.speed is not None:
             self.speed.__exit__(None)
+
+
+class RecentSearch:
+    """Keep the preview's search index fresh in milliseconds: the full index is built once, and each later
+    rebuild indexes only the articles edited since, into pagefind-recent/, which the search page merges in
+    (it prefers those, and hides what was deleted). Rebuilding the whole index would take seconds per save."""
+
+    def __init__(self) -> None:
+        self.base: dict[str, tuple[object, ...]] | None = None  # url -> what its record is made from, in the full index
+
+    def recent(self, index: SearchIndex) -> SearchIndex:
+        """Return the output to make for a changed index: itself the first time, then the articles changed since."""
+        shown = {entry.url: (entry.article, entry.section, entry.directives) for entry in index.entries}
+        if self.base is None:
+            self.base = shown
+            return index
+        changed = tuple(e for e in index.entries if not same_record(self.base.get(e.url), shown[e.url]))
+        gone = tuple(sorted(set(self.base) - set(shown)))
+        return replace(index, output=RECENT_FOLDER, entries=changed, replaces=tuple(e.url for e in changed) + gone)
+
+
+def same_record(old: tuple[object, ...] | None, new: tuple[object, ...]) -> bool:
+    """Tell whether an entry's record is made from the same article (the same parse), section and directives."""
+    return old is not None and old[0] is new[0] and old[1:] == new[1:]
 
 
 def asset_states(sources: Sources) -> tuple[tuple[str, int, int], ...]:

@@ -49,7 +49,8 @@ IMAGES_SCHEMA: dict[str, tuple[type, Any]] = {
     "avif_quality": (int, ImageSettings.avif_quality),
     "originals": (bool, ImageSettings.originals),
 }
-TOP_SCHEMA = {"site": dict, "sections": list, "menu": list, "footer": dict, "images": dict}
+SEARCH_SCHEMA: dict[str, tuple[type, Any]] = {"enabled": (bool, True)}
+TOP_SCHEMA = {"site": dict, "sections": list, "menu": list, "footer": dict, "images": dict, "search": dict}
 TYPE_NAMES = {str: "chuỗi trong ngoặc kép", int: "số nguyên", bool: "true hoặc false",
               list: "danh sách trong ngoặc vuông", date: "ngày dạng 2016-05-15"}
 
@@ -103,6 +104,7 @@ class Config:
     menu: tuple[MenuItem, ...]
     footer: Footer
     images: ImageSettings = ImageSettings()
+    search: bool = True  # [search] enabled: the search page and its index
 
     @property
     def tz(self) -> ZoneInfo:
@@ -250,6 +252,7 @@ def build_config(root: Path, data: dict[str, Any], lines: KeyLines) -> Config:
     menu = check_array(data, "menu", MENU_SCHEMA, lines, problems)
     footer = check_table(data.get("footer", {}), FOOTER_SCHEMA, "footer", lines.table("footer"), lines, problems)
     images = check_table(data.get("images", {}), IMAGES_SCHEMA, "images", lines.table("images"), lines, problems)
+    search = check_table(data.get("search", {}), SEARCH_SCHEMA, "search", lines.table("search"), lines, problems)
     check_site_values(site, lines, problems)
     check_sections(sections, lines, problems)
     check_image_values(images, lines, problems)
@@ -262,6 +265,7 @@ def build_config(root: Path, data: dict[str, Any], lines: KeyLines) -> Config:
         per_page=site["per_page"], theme=site["theme"], trust_html=site["trust_html"],
         sections=section_list, menu=tuple(MenuItem(**m) for m in menu) or default_menu(section_list),
         footer=Footer(**footer), images=ImageSettings(**{**images, "widths": tuple(sorted(set(images["widths"])))}),
+        search=search["enabled"],
     )
 
 
@@ -316,7 +320,7 @@ def check_sections(sections: list[dict[str, Any]], lines: KeyLines, problems: li
         seen.add(slug)
 
 
-RESERVED_SLUGS = frozenset({"van-ban", "luu-tru", "trang", "tag", "static", "feed"})
+RESERVED_SLUGS = frozenset({"van-ban", "luu-tru", "trang", "tag", "static", "feed", "tim-kiem", "pagefind"})
 
 
 def default_menu(sections: tuple[Section, ...]) -> tuple[MenuItem, ...]:

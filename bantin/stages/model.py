@@ -188,7 +188,17 @@ class ThemeFile:
     entries: tuple[Entry, ...]
 
 
-Output = Union[Page, Feed, Sitemap, TextFile, ThemeFile, Asset, ImageVariant]  # everything a site writes; see outputs.declare_outputs
+@dataclass(frozen=True)
+class SearchIndex:
+    """The site's search index (a folder of files Pagefind writes): every article with a page and every standalone page."""
+
+    output: str  # "pagefind/": the folder
+    entries: tuple[Entry, ...]
+    language: str = "vi"
+    replaces: tuple[str, ...] | None = None  # a partial index (serve's pagefind-recent/): the URLs whose results it replaces
+
+
+Output = Union[Page, Feed, Sitemap, TextFile, ThemeFile, Asset, ImageVariant, SearchIndex]  # everything a site writes; see outputs.declare_outputs
 
 
 @dataclass(frozen=True)

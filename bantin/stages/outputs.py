@@ -1,4 +1,5 @@
-"""Every file the site writes, declared once: pages, feeds, the sitemap, robots.txt, the theme's files, copied files, image variants.
+"""Every file the site writes, declared once: pages, feeds, the sitemap, robots.txt, the theme's files, copied files,
+image variants and the search index.
 
 A clean build, a cached build and `serve` all take their outputs from `declare_outputs`:
 a new kind of output is added here (and made in render.Renderer.produce), and nothing else
@@ -9,13 +10,15 @@ from __future__ import annotations
 
 from .feeds import absolute
 from .model import Output, Site, TextFile, ThemeFile
+from .search import declare_search
 from .theme import THEME_FILES, template_files
 from .write import shown
 
 
 def declare_outputs(site: Site) -> tuple[Output, ...]:
     """List every output of the site, each once (the pages, feeds and sitemap come assembled: pages.py)."""
-    return (*site.pages, *site.feeds, site.sitemap, robots(site), *theme_files(site), *site.assets, *site.images)
+    return (*site.pages, *site.feeds, site.sitemap, robots(site), *theme_files(site), *site.assets, *site.images,
+            *declare_search(site))
 
 
 def theme_files(site: Site) -> tuple[ThemeFile, ...]:

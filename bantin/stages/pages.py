@@ -8,6 +8,7 @@ from typing import Iterable
 from .feeds import absolute
 from .model import DirectiveCount, Entry, Feed, Home, Listing, Page, Pager, Site, Sitemap, Teaser
 
+SEARCH_PAGE = "/tim-kiem/"
 FEED_SIZE = 20
 HOME_LATEST = 8
 HOME_BLOCK = 4
@@ -42,6 +43,9 @@ def build_pages(site: Site, standalone: tuple[Entry, ...], index: Index | None =
     pages += redirects(e for e in site.entries + standalone if e.article.aliases)
     latest = tuple(e.teaser for e in site.entries[:5])
     pages.append(Page("404.html", "/404.html", "404.html", "Không tìm thấy trang", "", latest, "", sitemap=False))
+    if site.config.search:  # its index is declared with the other outputs (search.declare_search)
+        pages.append(Page(output_of(SEARCH_PAGE), SEARCH_PAGE, "search.html", "Tìm kiếm",
+                          "Tìm bài viết trong bản tin, gõ có dấu hay không dấu đều được.", index.counts, sitemap=False))
     return tuple(pages)
 
 

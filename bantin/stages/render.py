@@ -24,7 +24,8 @@ from .config import Config
 from .dates import long_vietnamese, rfc3339, short_vietnamese
 from .feeds import atom, sitemap
 from .images import Encoder, ImageFault, ImageVariant, KeptVariants
-from .model import Feed, Output, Page, Site, Sitemap, Teaser, TextFile, ThemeFile
+from .model import Feed, Output, Page, SearchIndex, Site, Sitemap, Teaser, TextFile, ThemeFile
+from .search import KeptIndexes, PendingIndex
 from .theme import THEME_FILES, check_theme, theme_dirs, whole_site_readers
 from .write import Staging, StagingReport
 
@@ -284,24 +285,35 @@ def neighbourhood(output: Output) -> tuple[str, str, str, str]:
 
 def render(site: Site, outputs: Sequence[Output], staging: Staging, run: Run = run_serially,
            memo: Callable[[], MutableMapping[tuple[Any, ...], Markup]] | None = None,
-           kept_images: KeptVariants | None = None) -> StagingReport:
-    """Make every output into the staging folder with `run`, pages showing the same teasers together; raise BuildError on a template error."""
-    ordered = sorted(outputs, key=neighbourhood)
+           kept_images: KeptVariants | None = None, kept_indexes: KeptIndexes | None = None) -> StagingReport:
+    """Make every output into the staging folder with `run`, pages showing the same teasers together; raise BuildError on a template error.
+
+    The search index is built by Pagefind in a process of its own, started first, while the pages are made.
+    """
+    indexes = [PendingIndex(o, kept_indexes) for o in outputs if isinstance(o, SearchIndex)]
+    ordered = sorted((o for o in outputs if not isinstance(o, SearchIndex)), key=neighbourhood)
     teasers = [entry.teaser for entry in site.entries]  # each shown on a dozen pages: sent to a worker once
     written, names, problems = 0, [], ()
-    for done in run(render_one, ordered, RenderJob(setup_for(site, memo, kept_images), staging), prepare, by_reference=teasers):
-        written += done.written.written
-        names += done.written.names
-        problems = problems or done.problems
-    if problems:
-        raise BuildError(problems)
+    try:
+        for done in run(render_one, ordered, RenderJob(setup_for(site, memo, kept_images), staging), prepare, by_reference=teasers):
+            written += done.written.written
+            names += done.written.names
+            problems = problems or done.problems
+        if problems:
+            raise BuildError(problems)
+        for index in indexes:
+            made = staging.put_all(index.files())
+            written, names = written + made.written, names + list(made.names)
+    finally:
+        for index in indexes:
+            index.cancel()
     return StagingReport(written, len(names) - written, frozenset(names))
 
 
 def render_in_memory(site: Site, outputs: Iterable[Output]) -> dict[str, bytes | Path]:
     """Make outputs here, into a dict (for `check` and tests)."""
     renderer = Renderer(setup_for(site))
-    return {output.output: renderer.produce(output) for output in outputs}
+    return {output.output: renderer.produce(output) for output in outputs if not isinstance(output, SearchIndex)}
 
 
 

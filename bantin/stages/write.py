@@ -403,10 +403,13 @@ class PreviewFolder:
         return StagingReport(written, len(made) - written, frozenset(made))
 
     def remove(self, names: Iterable[str]) -> None:
-        """Delete files the site no longer has, and the folders they leave empty."""
+        """Delete files the site no longer has (a folder output, such as the search index, whole), and the folders they leave empty."""
         for name in names:
             target = self.folder / name
-            target.unlink(missing_ok=True)
+            if name.endswith("/"):
+                shutil.rmtree(target, ignore_errors=True)
+            else:
+                target.unlink(missing_ok=True)
             for parent in target.parents:
                 if parent == self.folder:
                     break

@@ -30,6 +30,7 @@ from ..problems import BuildError, Problem
 from ..speed import Speed
 from ..stages.images import ImageFault, ImageVariant, verify_image
 from ..stages.outputs import declare_outputs
+from ..stages.search import pagefind_problem
 from ..stages.render import render_in_memory, theme_file
 from ..stages.theme import template_files, whole_site_readers
 from ..stages.source import decode
@@ -55,6 +56,8 @@ def main(arguments: argparse.Namespace) -> int:
         return finish(list(error.problems), None)
     site, problems = validate(config, request)
     problems += directive_mentions(config) + slow_templates(config)
+    if (missing := pagefind_problem(config)) is not None:
+        problems.append(missing)
     if site is not None:
         outputs = declare_outputs(site)
         images = [o for o in outputs if isinstance(o, ImageVariant)]
