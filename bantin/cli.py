@@ -8,11 +8,11 @@ from typing import Callable
 
 from .pipeline import BuildResult, build
 from .problems import BuildError
-from .tools import check, new, serve
+from .tools import check, importer, new, serve
 from .tools.common import add_build_options, report_problems, request_from
 
 Command = Callable[[argparse.Namespace], int]
-TOOLS = (serve, new, check)  # each has NAME, register(subparsers, add_build_options) and main(arguments)
+TOOLS = (serve, new, check, importer)  # each has NAME, register(subparsers, add_build_options) and main(arguments)
 finished: list[BuildResult] = []  # the last build's result, left for the process's exit to drop (see build_command)
 
 

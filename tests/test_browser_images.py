@@ -84,3 +84,14 @@ def test_nothing_shifts_while_the_photo_loads_and_it_is_upright(visit: tuple[str
     assert natural[0] < natural[1]  # the phone was held upright: the photo is a portrait
     box = page.eval_on_selector(LEAD, "i => i.getBoundingClientRect().height / i.getBoundingClientRect().width")
     assert abs(box - 4 / 3) < 0.01
+
+
+def test_print_takes_the_wide_variant_of_the_lead_photo(browser: Any, site: str) -> None:
+    context = new_context(browser, viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page = context.new_page()
+    page.emulate_media(media="print")
+    page.goto(site + PAGES["article"], wait_until="load")
+    page.wait_for_function(f"document.querySelector('{LEAD}').complete")
+    chosen = page.eval_on_selector(LEAD, "i => i.currentSrc")
+    context.close()
+    assert chosen.endswith(".1200.jpg"), chosen  # sharp on paper, and a format every printer driver takes

@@ -32,7 +32,7 @@ MAX_PIXELS = 100_000_000  # a 100-megapixel photo decodes to 300 MB; more is a d
 GRAPHIC_PIXELS = 2_000_000  # an RGB PNG up to this size is a chart, a logo or a screenshot: kept lossless
 ORIENTATION = 0x0112
 TURNED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
-ENCODER_VERSION = "1"  # bump when encode() changes what it writes, so kept variants are made again
+ENCODER_VERSION = "2"  # bump when encode() changes what it writes, so kept variants are made again
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own guard, which refuses twice this before decoding
 
 
@@ -79,6 +79,7 @@ class ImageVariant:
     quality: int  # 0: lossless
     decode_width: int  # the widest variant of this image: every variant is drawn from one decode at this width
     shown: str  # "content/tin-tuc/anh.jpg", for messages
+    steps: tuple[tuple[int, int], ...] = ()  # the sizes it is scaled through, widest first, ending with its own
     shown_in: tuple[str, int] = ("", 0)  # the first article (and line) that shows it, for messages
 
 
@@ -198,14 +199,17 @@ def plan_variants(path: str, file: Path, size: int, mtime_ns: int, facts: ImageF
     quality = {"avif": settings.avif_quality, "webp": settings.webp_quality if facts.kind == "photo" else 0,
                "jpeg": settings.jpeg_quality, "png": 0}
     stem = path.rsplit(".", 1)[0]
-    return tuple(ImageVariant(f"{stem}.{width}.{SUFFIX[kind]}", str(file), size, mtime_ns, width,
-                              max(1, round(facts.height * width / facts.width)), kind, quality[kind], widths[-1], f"content/{path}", shown_in)
-                 for kind in formats for width in widths)
+    sizes = [(width, max(1, round(facts.height * width / facts.width))) for width in reversed(widths)]
+    return tuple(ImageVariant(f"{stem}.{width}.{SUFFIX[kind]}", str(file), size, mtime_ns, width, height, kind, quality[kind],
+                              widths[-1], f"content/{path}", shown_in=shown_in, steps=tuple(sizes[:index + 1]))
+                 for kind in formats for index, (width, height) in enumerate(sizes))
 
 
 def responsive(variants: tuple[ImageVariant, ...], url_of: "UrlOf") -> Responsive:
-    """Describe planned variants as pages link to them."""
-    return Responsive(tuple(Variant(url_of(v.output), v.width, v.height, MIME[v.format]) for v in variants))
+    """Describe planned variants as pages link to them: by format as planned (modern first), each narrowest first."""
+    formats = list(dict.fromkeys(v.format for v in variants))
+    ordered = sorted(variants, key=lambda v: (formats.index(v.format), v.width))
+    return Responsive(tuple(Variant(url_of(v.output), v.width, v.height, MIME[v.format]) for v in ordered))
 
 
 class UrlOf(Protocol):
@@ -229,6 +233,7 @@ class Encoder:
     def __init__(self, kept: KeptVariants | None = None) -> None:
         self.kept = kept
         self.last: tuple[tuple[str, int, int], Image.Image, bytes | None] | None = None  # variants of one image come together
+        self.scaled: dict[tuple[int, int], Image.Image] = {}  # the last image's sizes made so far
 
     def make(self, variant: ImageVariant) -> bytes:
         """Return a variant's bytes, from the kept ones when an identical original was encoded so before."""
@@ -245,8 +250,12 @@ class Encoder:
         """Resize and encode one variant, with no metadata but the colour profile; raise ImageFault if it cannot."""
         try:
             image, profile = self.decoded(variant)
-            if image.size != (variant.width, variant.height):
-                image = image.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
+            for size in variant.steps or ((variant.width, variant.height),):
+                # each size from the next wider one (the same steps, whichever process makes it): a fraction of the
+                # time of each from the original, and the two formats of one size share it
+                if size not in self.scaled:
+                    self.scaled[size] = image if image.size == size else image.resize(size, Image.Resampling.LANCZOS)
+                image = self.scaled[size]
             return encoded(image, variant, profile)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
             raise damaged(Path(variant.shown).name, error) from None
@@ -256,7 +265,7 @@ class Encoder:
         which = (variant.source, variant.size, variant.mtime_ns)
         if self.last and self.last[0] == which:
             return self.last[1], self.last[2]
-        self.last = None
+        self.last, self.scaled = None, {}
         with Image.open(variant.source) as image:
             turned = image.getexif().get(ORIENTATION, 1) in TURNED
             height = max(1, round(variant.decode_width * image.height / image.width)) if not turned else \
@@ -287,7 +296,9 @@ def encoded(image: Image.Image, variant: ImageVariant, profile: bytes | None) ->
     elif variant.format == "png":
         image.save(out, "PNG", optimize=True, **extra)
     elif variant.format == "webp":
-        options = {"lossless": True, "quality": 100, "method": 4} if variant.quality == 0 else {"quality": variant.quality, "method": 4}
+        # method 4 squeezes the phone's sizes hardest; above 1000 px it takes three times method 2 for 3-8 % fewer bytes
+        method = 4 if variant.width <= 1000 else 2
+        options = {"lossless": True, "quality": 100, "method": method} if variant.quality == 0 else {"quality": variant.quality, "method": method}
         image.save(out, "WEBP", **options, **extra)
     else:
         image.save(out, "AVIF", quality=variant.quality, speed=8, **extra)

@@ -25,7 +25,7 @@ from .dates import long_vietnamese, rfc3339, short_vietnamese
 from .feeds import atom, sitemap
 from .images import Encoder, ImageFault, ImageVariant, KeptVariants
 from .model import Feed, Output, Page, SearchIndex, Site, Sitemap, Teaser, TextFile, ThemeFile
-from .search import KeptIndexes, PendingIndex
+from .search import STOP_WORDS, KeptIndexes, PendingIndex
 from .theme import THEME_FILES, check_theme, theme_dirs, whole_site_readers
 from .write import Staging, StagingReport
 
@@ -140,7 +140,7 @@ def make_environment(site: Site, kept: MutableMapping[tuple[Any, ...], Markup] |
     env.globals.update(site=site, config=site.config, preview=site.preview, standalone_pages=site.standalone_pages, **links,
                        news_article=lambda page: news_article(env, page), cached_partial=partials.render,
                        teaser_card=partials.teaser_card, teaser_cards=partials.teaser_cards,
-                       menu_current=menu_current(site.config))
+                       menu_current=menu_current(site.config), search_stop_words=" ".join(sorted(STOP_WORDS)))
     env.filters.update(links, date_long=long_vietnamese, date_short=short_vietnamese, iso=rfc3339, json_script=json_script)
     return env
 
@@ -279,7 +279,7 @@ def neighbourhood(output: Output) -> tuple[str, str, str, str]:
     if isinstance(output, Page):
         return output.template, output.url.split("/", 2)[1], str(output.date or ""), output.output
     if isinstance(output, ImageVariant):
-        return "~ImageVariant", output.source, "", output.output
+        return "~ImageVariant", output.source, f"{99999 - output.width:05d}", output.output  # the widest first
     return "~" + type(output).__name__, "", "", output.output
 
 

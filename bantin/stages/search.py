@@ -3,18 +3,20 @@
 Pagefind (1.5) folds tone marks in the index and in queries, but leaves `đ`, which has no
 decomposed form, so "dang bo" would not find "Đảng bộ". The text given to Pagefind therefore
 writes `đ` as `d` followed by U+0335 (combining short stroke overlay): Pagefind folds the mark
-away as it does tone marks, so the word is indexed as "dang", while excerpts still show a
-stroked d, which the search page's script turns back into `đ`. The script folds a query's `đ`
-to `d`; Pagefind does the rest. Every index record is a small HTML page written for Pagefind
-alone (the published pages are not re-read): title, directives, summary, body, byline, with
-the title and the directives weighted above the body, and the section and directives as filters.
+away as it does tone marks, so the word is indexed as "dang". The search page's script folds
+a query's `đ` to `d`; Pagefind does the rest. Every index record is a small HTML page written for
+Pagefind alone (the published pages are not re-read): title, summary, the body's words (see
+body_words), directives, byline, with the title and the directives weighted above the body, the
+section and directives as filters, and the title, date, section and summary as what a result shows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+from importlib.metadata import PackageNotFoundError, version
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -31,11 +33,26 @@ from .model import Entry, SearchIndex, Site
 
 SEARCH_FOLDER = "pagefind/"
 RECENT_FOLDER = "pagefind-recent/"  # serve's index of what was edited since it started (see speed/patcher.RecentSearch)
+def pagefind_version() -> str:
+    """Return the installed Pagefind package's version ("" without it: the build then says how to install it)."""
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return ""
+
+
+PAGEFIND_VERSION = pagefind_version()  # a kept index is built again when Pagefind changes
 STROKE = "\u0335"  # combining short stroke overlay: đ is written d + STROKE for Pagefind (see the module's docstring)
-PAGEFIND = [sys.executable, "-m", "pagefind"]  # the binary of the pinned PyPI package pagefind[bin]
+PAGEFIND_MODULE = [sys.executable, "-m", "pagefind"]  # the pinned PyPI package pagefind[bin], through its wrapper
 PUBLISHED = re.compile(r"pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|wasm\.[^/]+\.pagefind|[^/]+\.pf_meta"
                        r"|(index|fragment|filter)/[^/]+")  # what the search page loads; Pagefind's own UI is not used
 TAG = re.compile(r"<[^>]+>")
+SUMMARY_CHARS = 320  # what a result shows of the summary
+WORD = re.compile(r"[\w/-]+")
+# The commonest Vietnamese syllables that carry no meaning of their own in a query; left out of the
+# body's words, and out of queries by the search page (search.html hands it this list).
+STOP_WORDS = frozenset("và của các là có được trong cho với những đã này một không để khi về từ đến thì mà cũng như tại do sẽ "
+                       "vào ra còn lại nên rất đó nào bị hay cùng trên dưới".split())
 ABBREVIATIONS = {"Chỉ thị": "CT", "Kết luận": "KL", "Nghị quyết": "NQ", "Quy định": "QĐ", "Hướng dẫn": "HD", "Kế hoạch": "KH"}
 INSTALL_HINT = "Cài lại các gói của dự án: bash scripts/setup.sh (gói pagefind[bin] trong requirements.txt), " \
                "hoặc tắt tìm kiếm trong site.toml: [search] enabled = false."
@@ -57,6 +74,18 @@ def declare_search(site: Site) -> tuple[SearchIndex, ...]:
     return (SearchIndex(SEARCH_FOLDER, tuple(e for e in entries if not e.article.external_url), site.config.lang),)
 
 
+def pagefind_command() -> list[str]:
+    """Return how to run Pagefind: the binary pagefind[bin] ships, called directly (a Python start-up less on
+    every `serve` rebuild), unless PAGEFIND_BINARY_PATH names another, as the package's wrapper allows."""
+    if "PAGEFIND_BINARY_PATH" not in os.environ:
+        try:
+            from pagefind_bin import get_executable
+            return [str(get_executable())]
+        except (ImportError, OSError):
+            pass
+    return PAGEFIND_MODULE
+
+
 def folded(text: str) -> str:
     """Write đ and Đ so that Pagefind folds them to d and D (see the module's docstring)."""
     return text.replace("đ", "d" + STROKE).replace("Đ", "D" + STROKE)
@@ -65,6 +94,22 @@ def folded(text: str) -> str:
 def plain_text(body_html: str) -> str:
     """Reduce a body's HTML to its words."""
     return html.unescape(TAG.sub(" ", body_html))
+
+
+def body_words(text: str) -> str:
+    """Shape a body for the index: each word once, in the order it first comes, without the commonest syllables.
+
+    Vietnamese words are syllables, few and common: indexed as written, every article holds "của",
+    "và", "đảng" dozens of times, and the index a two-word query loads grows to megabytes at 10,000
+    articles. Each word once (and no stop words) keeps what a query can find, and the search page
+    shows the summary, not an excerpt of this text (see theme/static/search.js).
+    """
+    seen: dict[str, None] = {}
+    for word in WORD.findall(text):
+        key = word.casefold()
+        if key not in STOP_WORDS and key not in seen:
+            seen[key] = None
+    return " ".join(seen)
 
 
 def directive_names(directive: Directive) -> list[str]:
@@ -82,12 +127,13 @@ def record_page(entry: Entry, edition: str = "") -> str:
     names = [name for directive in entry.directives for name in directive_names(directive)]
     section = entry.section.name if entry.section else ""
     date = article.date.strftime("%d/%m/%Y") if article.date and article.kind != "page" else ""
-    meta = [("title", article.title), ("date", date), ("section", section),
+    summary = article.summary if len(article.summary) <= SUMMARY_CHARS else article.summary[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+    meta = [("title", article.title), ("date", date), ("section", section), ("summary", summary),
             ("iso", article.date.strftime("%Y-%m-%dT%H:%M") if article.date else ""), ("edition", edition)]
-    parts = [  # the body first: Pagefind draws an excerpt where matches cluster, and the title is shown apart
-        f"<div>{escape(folded(plain_text(article.body_html)))}</div>",
-        f'<p data-pagefind-weight="3">{escape(folded(article.summary))}</p>' if article.summary else "",
+    parts = [  # the title and summary as written (the search page looks for the query's words side by side there)
         f'<p data-pagefind-weight="10">{escape(folded(article.title))}</p>',
+        f'<p data-pagefind-weight="3">{escape(folded(article.summary))}</p>' if article.summary else "",
+        f"<div>{escape(folded(body_words(plain_text(article.body_html))))}</div>",
         f'<p data-pagefind-weight="8">{escape(folded(" · ".join(names)))}</p>' if names else "",
         f'<p data-pagefind-weight="2">{escape(folded(" · ".join(filter(None, (article.author, section)))))}</p>',
     ]
@@ -148,7 +194,7 @@ class PendingIndex:
 
 def index_key(records: dict[str, str], language: str) -> str:
     """Name what an index is built from: every record, the language and the Pagefind command."""
-    digest = hashlib.blake2b(repr((language, PAGEFIND[1:])).encode(), digest_size=16)
+    digest = hashlib.blake2b(repr((language, PAGEFIND_VERSION)).encode(), digest_size=16)
     for name in sorted(records):
         digest.update(name.encode("utf-8", "surrogatepass") + b"\0" + records[name].encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()
@@ -167,7 +213,7 @@ def start_pagefind(records: dict[str, str], scratch: Path, language: str) -> sub
             (site / parent).mkdir(parents=True, exist_ok=True)
             made.add(parent)
         (site / name).write_text(page, encoding="utf-8")
-    command = [*PAGEFIND, "--site", str(site), "--output-path", str(out), "--force-language", language, "--quiet"]
+    command = [*pagefind_command(), "--site", str(site), "--output-path", str(out), "--force-language", language, "--quiet"]
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
     except OSError as error:
@@ -189,7 +235,7 @@ def pagefind_problem(config: Config) -> Problem | None:
     if not config.search:
         return None
     try:
-        done = subprocess.run([*PAGEFIND, "--version"], capture_output=True, text=True, timeout=60)
+        done = subprocess.run([*pagefind_command(), "--version"], capture_output=True, text=True, timeout=60)
     except OSError as error:
         return Problem("site.toml", 0, f"Không chạy được Pagefind, cần cho tìm kiếm ({error}).", INSTALL_HINT)
     if done.returncode != 0:

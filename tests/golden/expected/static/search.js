@@ -1,6 +1,6 @@
 // The search page's script, the only script of the site (see README, "Search").
 // Pagefind folds tone marks; bantin's index writes đ as d + U+0335, which Pagefind folds too
-// (bantin/stages/search.py), so the query's đ is folded to d here and excerpts get their đ back.
+// (bantin/stages/search.py), so the query's đ is folded to d here. Results show the summary, marked.
 const form = document.querySelector("form[data-bundle]");
 const input = form.querySelector("input[name=q]");
 const section = form.querySelector("#loc-chuyen-muc");
@@ -9,7 +9,10 @@ const status = document.getElementById("ket-qua-trang-thai");
 const list = document.getElementById("ket-qua");
 const PAGE = 10;
 const fold = (text) => text.replace(/đ/g, "d").replace(/Đ/g, "D");
-const unfold = (html) => html.replace(/d\u0335/g, "đ").replace(/D\u0335/g, "Đ");
+// Without tone marks, for comparing: "Đảng bộ" and "dang bo" both read "dang bo".
+const plain = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+// The index leaves out the commonest syllables (bantin/stages/search.py); so does a query, typed with tone marks or not.
+const stop = new Set((form.dataset.stop || "").split(" ").map(plain));
 let engine = null;
 let latest = 0;
 
@@ -40,7 +43,7 @@ function filters() {
   return chosen;
 }
 
-function item(data) {
+function item(data, query) {
   const li = document.createElement("li");
   li.className = "teaser";
   const title = document.createElement("h2");
@@ -52,20 +55,32 @@ function item(data) {
   const meta = document.createElement("p");
   meta.className = "teaser-meta";
   meta.textContent = [data.meta.date, data.meta.section].filter(Boolean).join(" · ");
+  li.append(title, meta, marked(data.meta.summary || "", query));
+  return li;
+}
+
+// The summary, with the query's words marked (a word matches as Pagefind matches it: by its start, tone marks aside).
+function marked(text, query) {
+  const asked = plain(query).split(/\s+/).filter(Boolean);
   const excerpt = document.createElement("p");
   excerpt.className = "teaser-summary";
-  excerpt.innerHTML = unfold(data.excerpt);  // Pagefind's excerpt: the record's escaped text with <mark> around matches
-  li.append(title, meta, excerpt);
-  return li;
+  for (const part of text.split(/(\s+)/)) {
+    const word = plain(part).replace(/^\W+|\W+$/g, "");
+    if (word && asked.some((a) => word.startsWith(a))) {
+      const mark = document.createElement("mark");
+      mark.textContent = part;
+      excerpt.append(mark);
+    } else {
+      excerpt.append(part);
+    }
+  }
+  return excerpt;
 }
 
 function said(count, query) {
   if (!count) return `Không tìm thấy bài nào cho “${query}”. Thử bớt một từ, hoặc tìm theo các lối bên dưới.`;
   return `Tìm thấy ${count} bài cho “${query}”.`;
 }
-
-// Without tone marks, for comparing: "Đảng bộ" and "dang bo" both read "dang bo".
-const plain = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
 
 // Pagefind ranks each word on its own. Vietnamese words are syllables ("Đảng bộ" is one word in two), so
 // among the first POOL results, those with the query's words side by side (in the title, then anywhere) come first.
@@ -83,7 +98,7 @@ async function show(results, from, query, run) {
   // then by Pagefind's score; equally good matches: the newest first
   page.sort((a, b) => (together(b, phrase) - together(a, phrase)) || (b.score - a.score) ||
                       (b.meta.iso || "").localeCompare(a.meta.iso || "") || a.rank - b.rank);
-  list.append(...page.filter((d) => !replaced.has(d.url) || d.meta.edition === "recent").map(item));
+  list.append(...page.filter((d) => !replaced.has(d.url) || d.meta.edition === "recent").map((d) => item(d, query)));
   document.getElementById("xem-them")?.remove();
   if (from + size < results.length) {
     const more = document.createElement("button");
@@ -111,7 +126,9 @@ async function search(push) {
   }
   status.textContent = "Đang tìm…";
   const engine = await pagefind();
-  const found = await engine.search(fold(query).replace(/"/g, " "), { filters: filters() });
+  const asked = fold(query).replace(/"/g, " ").split(/\s+/).filter(Boolean);
+  const kept = asked.filter((word) => !stop.has(plain(word)));
+  const found = await engine.search((kept.length ? kept : asked).join(" "), { filters: filters() });
   if (run !== latest) return;
   const results = found.results;
   list.replaceChildren();

@@ -1,0 +1,68 @@
+"""Read a text capture (a portal page's visible text, copied from a browser) into an article.
+
+The page's lines come in a known order: furniture and the section's name, the date, the
+title (the first line long enough to be one that is not a slogan or the site's greeting),
+a sapo or a photo caption, the body, and the byline and source at the end, then more
+furniture and, on SharePoint, the field list of the article type.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .text import (FIELD_LIST, Imported, byline_and_source, directive_mentions, find_date, footer_facts, is_furniture,
+                   markdown_line, nfc, words)
+
+CAPTION_WORDS = 30  # a photo caption is a short line; a sapo or a paragraph of the body is longer
+TITLE_WORDS = (5, 40)
+
+
+def extract_capture(text: str, source: Path, sections: list[str], fallback_year: int | None = None) -> Imported:
+    """Find the article in the text of a captured page; `sections` are the bulletin's section names."""
+    found = Imported(source)
+    lines = [" ".join(line.split()) for line in nfc(text).splitlines()]
+    for marker in FIELD_LIST:  # SharePoint's edit furniture and field list: nothing after it is the article
+        lines = next((lines[:i] for i, line in enumerate(lines) if line.startswith(marker)), lines)
+    found.footer = footer_facts("\n".join(lines))
+    kept = [line for line in lines if line and not is_furniture(line)]
+    named = {name.casefold(): name for name in sections}
+    start = 0
+    for index, line in enumerate(kept):  # the head: section names, dates, then the title
+        if line.casefold() in named:
+            found.section = found.section or named[line.casefold()]
+        elif (date := find_date(line))[0] and words(line) <= 8:
+            found.date = found.date or date[0]
+        elif TITLE_WORDS[0] <= words(line) <= TITLE_WORDS[1] and not line.endswith((".", "!", ":")) or index >= 6:
+            found.title, start = line, index + 1
+            break
+    rest = [line for line in kept[start:] if not (find_date(line)[0] and words(line) <= 3) and line != found.title]
+    if not found.title:
+        found.notes.append("không tìm thấy tiêu đề")
+        return found
+    if found.date is None:
+        found.date, note = find_date("\n".join(rest[:3]), fallback_year)
+        if note:
+            found.notes.append(note)
+    lead = [rest.pop(0)] if rest and words(rest[0]) > CAPTION_WORDS else []  # a sapo, right under the title
+    captions = []
+    while rest and words(rest[0]) <= CAPTION_WORDS and len(captions) < 3 and len(rest) > 1:
+        captions.append(rest.pop(0))  # short lines before the body: the photo's caption, perhaps on two lines
+    body, found.author, found.origin = byline_and_source(rest)
+    found.summary = lead[0] if lead else next((line for line in body if words(line) > CAPTION_WORDS), "")
+    if captions:
+        found.image_caption = " ".join(captions)
+        found.notes.append("bản chép chữ không có tệp ảnh: chú thích ảnh được giữ ở đầu bài")
+    paragraphs, questions = [], 0
+    for line in body:
+        written, question = markdown_line(line)
+        questions += question
+        paragraphs.append(written)
+    found.interview = questions >= 2
+    caption = [f"*Ảnh: {found.image_caption}*"] if found.image_caption else []
+    found.body = "\n\n".join(caption + paragraphs) + "\n"
+    found.mentions = directive_mentions(" ".join([found.title, found.summary, *body]))
+    if not found.date:
+        found.notes.append("không tìm thấy ngày đăng")
+    if not body:
+        found.notes.append("không tìm thấy nội dung bài")
+    return found
