@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""bantin's command line: build the bulletin, preview it, start an article, check content.
+"""bantin's command line: build the bulletin, preview it, start an article, check content, import an old portal.
 
 A build runs these stages in order (bantin/pipeline.py, `build`):
   1. load config   site.toml, validated against its schema
   2. discover      every file under content/
   3. parse         front matter and Markdown of each file into an Article
   4. assemble      the complete, immutable site model, every cross-reference checked; its outputs declared
-  5. render        every output: pages through the theme's templates, feeds, sitemap, copied files
+  5. render        every output: pages through the theme's templates, feeds, sitemap, copied files,
+                   photos' sizes (Pillow), and the search index (Pagefind, in its own process meanwhile)
   6. write         into a staging folder, swapped in whole
 Workers, the cache and the memo of outputs (bantin/speed) make steps 3 and 5 quick; without
 them (--jobs 1 --no-cache) the output is the same, byte for byte.

@@ -36,7 +36,7 @@ from random import Random
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import vocab as V  # noqa: E402
 
-CORPUS_VERSION = 3  # bump when the generated text changes, so run.py regenerates
+CORPUS_VERSION = 4  # bump when the generated text changes, so run.py regenerates
 DEFAULT_SEED = 20160515
 REPO = Path(__file__).resolve().parent.parent
 BASE_URL = "https://example.org/"
@@ -305,9 +305,18 @@ republish_notice = "Ghi rõ nguồn “Bản tin Học tập và làm theo Bác�
 """
 
 
+NO_SEARCH = ("\n# Hugo and Pelican build no search index here: compared like for like (bench/search.py measures search).\n"
+             "[search]\nenabled = false\n")
+
+
 def site_toml() -> str:
     """The repo's site.toml with base_url at the domain root (so articles land at
-    OUT/<section>/<slug>/index.html); the embedded copy if the repo's lacks our sections."""
+    OUT/<section>/<slug>/index.html), search off; the embedded copy if the repo's lacks our sections."""
+    return site_toml_with_search() + NO_SEARCH
+
+
+def site_toml_with_search() -> str:
+    """The repo's site.toml with base_url at the domain root, or the embedded copy."""
     try:
         text = (REPO / "site.toml").read_text(encoding="utf-8")
         text = re.sub(r'(?m)^base_url\s*=.*$', f'base_url = "{BASE_URL}"', text)

@@ -51,7 +51,7 @@ TYPED = """async (query) => {
 def with_search(site: Path, on: bool) -> None:
     """Turn search on or off in a corpus's site.toml."""
     toml = site / "site.toml"
-    text = toml.read_text(encoding="utf-8").split("\n[search]")[0].rstrip("\n") + "\n"
+    text = toml.read_text(encoding="utf-8").split("\n# Hugo and Pelican build no search")[0].split("\n[search]")[0].rstrip("\n") + "\n"
     toml.write_text(text + ("" if on else "\n[search]\nenabled = false\n"), encoding="utf-8")
 
 

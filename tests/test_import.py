@@ -186,7 +186,7 @@ def test_an_interview_in_windows_1258_and_a_text_capture(archive: tuple[Path, Pa
     fields, body = front_matter(capture)
     assert fields["date"] == "26/08/2019 00:00" and fields["author"] == "Ngọc Mai"
     assert fields["summary"].startswith("Năm 2019, Hội Cựu chiến binh")
-    assert body.lstrip().startswith("*Ảnh: Hội viên Cựu chiến binh tổ 3 dọn vệ sinh tuyến đường ven kênh sáng Chủ nhật*")
+    assert body.lstrip().startswith("*Ảnh: Hội viên Cựu chiến binh tổ 3 dọn vệ sinh tuyến đường ven kênh sáng Chủ nhật*")  # under the sapo
     assert "PublishingPortal" not in body and "Phản hồi" not in body and "Tăng cỡ chữ" not in body
     assert "không rõ chuyên mục" in done.stdout  # said, as `new` says it
 

@@ -218,10 +218,10 @@ def test_typography_in_a_real_build(tmp_path: Path) -> None:
 
 @pytest.fixture
 def small_disk(tmp_path: Path):
-    """A tmpfs of 1 MiB mounted for the test (skipped only where mounting is impossible, failed under CI)."""
+    """A tmpfs of 4 MiB mounted for the test (skipped only where mounting is impossible, failed under CI)."""
     mount = tmp_path / "o-nho"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True, text=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True, text=True)
     if done.returncode != 0:
         if os.environ.get("CI") == "true":
             pytest.fail(f"cannot mount a tmpfs for the disk-full test: {done.stderr.strip()}")
@@ -237,7 +237,7 @@ def test_a_full_disk_is_named_and_the_old_site_kept(small_disk: Path) -> None:
     before = (root / "public" / "tin-tuc" / "bai-mot" / "index.html").read_bytes()
     (root / T / "bai-mot.md").write_text(article("Bài một, sửa"), encoding="utf-8")
     filler = small_disk / "day.bin"
-    with open(filler, "wb") as out:  # fill what is left, so the next build runs out of space
+    with open(filler, "wb", buffering=0) as out:  # fill what is left, so the next build runs out of space
         try:
             while True:
                 out.write(b"\0" * 65536)

@@ -48,7 +48,7 @@ def extract_capture(text: str, source: Path, sections: list[str], fallback_year:
     while rest and words(rest[0]) <= CAPTION_WORDS and len(captions) < 3 and len(rest) > 1:
         captions.append(rest.pop(0))  # short lines before the body: the photo's caption, perhaps on two lines
     body, found.author, found.origin = byline_and_source(rest)
-    found.summary = lead[0] if lead else next((line for line in body if words(line) > CAPTION_WORDS), "")
+    found.summary = lead[0] if lead else ""  # without a sapo, the first paragraph is the summary (the build's default)
     if captions:
         found.image_caption = " ".join(captions)
         found.notes.append("bản chép chữ không có tệp ảnh: chú thích ảnh được giữ ở đầu bài")
@@ -58,8 +58,9 @@ def extract_capture(text: str, source: Path, sections: list[str], fallback_year:
         questions += question
         paragraphs.append(written)
     found.interview = questions >= 2
-    caption = [f"*Ảnh: {found.image_caption}*"] if found.image_caption else []
-    found.body = "\n\n".join(caption + paragraphs) + "\n"
+    if found.image_caption:  # marked as a caption, after the first paragraph so that it never stands as the summary
+        paragraphs.insert(1 if lead == [] and paragraphs else 0, f"*Ảnh: {found.image_caption}*")
+    found.body = "\n\n".join(paragraphs) + "\n"
     found.mentions = directive_mentions(" ".join([found.title, found.summary, *body]))
     if not found.date:
         found.notes.append("không tìm thấy ngày đăng")
