@@ -325,3 +325,17 @@ def test_a_worker_that_dies_stops_the_build_with_a_message_not_a_hang(tmp_path: 
     assert "Một tiến trình dựng song song bị dừng đột ngột" in err and "--jobs 1" in err
     assert "Lỗi nội bộ" not in err
     assert (root / "public" / "index.html").read_bytes() == before
+
+
+def test_a_value_yaml_cuts_at_a_hash_is_named_with_the_fix(tmp_path: Path) -> None:
+    root = site_with(tmp_path / "site", **{T + "so.md": article("Bài số #1 của năm", image='"anh.png"', image_alt="Ảnh #2",
+                                                                 body="Nội dung.", author="Ban biên tập  # ghi chú của tôi")})
+    (root / T / "anh.png").write_bytes(PNG)
+    done = run_build(root)
+    assert done.code == 0, done.stderr
+    assert ('content/tin-tuc/so.md:2: cảnh báo: Trường “title”: YAML coi phần từ dấu “#” trở đi là chú thích và bỏ đi, '
+            'nên giá trị chỉ còn “Bài số”.') in done.stderr
+    assert 'title: "Bài số #1 của năm"' in done.stderr and "“image_alt”" in done.stderr
+    assert "“author”" not in done.stderr  # "# ghi chú": a note the editor meant as one
+    checked = run_build(root, "check")
+    assert checked.code == 0 and "; 2 cảnh báo)" in checked.stdout and "“Bài số”" in checked.stderr  # check agrees

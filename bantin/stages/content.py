@@ -188,7 +188,16 @@ class FieldReader:
                 self.problems.append(Problem(self.path, 1, f"Thiếu trường bắt buộc “{key}”.", f"Thêm dòng “{key}: ...” vào phần thông tin."))
         self.read_dates()
         self.check_status()
+        self.warn_cut_values()
         return self.values
+
+    def warn_cut_values(self) -> None:
+        """Warn where YAML took the end of a value for a comment ("image: anh #1.png" reads as "anh")."""
+        for key, line, kept, dropped in self.matter.cut:
+            self.problems.append(Problem(self.path, line, f"Trường “{key}”: YAML coi phần từ dấu “#” trở đi là chú thích và bỏ đi, "
+                                         f"nên giá trị chỉ còn “{kept}”.",
+                                         f'Nếu “#{dropped}” là một phần của giá trị, đặt cả giá trị trong ngoặc kép: {key}: "{kept} #{dropped}"',
+                                         severity="warning"))
 
     def blank(self, key: str) -> None:
         """Treat an empty optional field as absent; an empty required one is an error."""

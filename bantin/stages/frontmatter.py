@@ -74,6 +74,11 @@ TOML_REASONS = {
 }
 
 
+# An unquoted YAML value with " #" in it: YAML reads the rest of the line as a comment. Flagged when
+# the "#" is followed by a letter or digit ("anh #1.png"), which reads as part of the value, not a note.
+CUT_AT_HASH = re.compile(r"""^([A-Za-z_][\w-]*):[ \t]+(?!["'\[{|>&*!%@`])([^#\n]*?\S)[ \t]+#(\w.*)$""")
+
+
 @dataclass(frozen=True)
 class FrontMatter:
     """The parsed fields, where each key was written, and the body after them."""
@@ -83,6 +88,7 @@ class FrontMatter:
     body: str
     body_line: int
     end_line: int
+    cut: tuple[tuple[str, int, str, str], ...] = ()  # YAML values cut short at " #": key, line, what was kept, what was dropped
 
 
 class FrontMatterError(Exception):
@@ -112,7 +118,9 @@ def split(text: str, path: str) -> FrontMatter:
         key, first, second = twice
         raise fail(second, f"Trường “{key}” được viết hai lần (dòng {first} và dòng {second}).", "Xoá một trong hai dòng.")
     fields = parse_fields(head, kind, path)
-    return FrontMatter(fields, key_lines(keys), "\n".join(lines[closing + 1:]), closing + 2, closing + 1)
+    cut = tuple((m[1], number, m[2], m[3]) for number, line in enumerate(head, start=2)
+                if kind == "yaml" and (m := CUT_AT_HASH.match(line)))
+    return FrontMatter(fields, key_lines(keys), "\n".join(lines[closing + 1:]), closing + 2, closing + 1, cut)
 
 
 def fence_hint(lines: list[str]) -> str:
