@@ -133,7 +133,8 @@ def inspect_image(file: Path) -> ImageFacts:
     """Read an image's size and kind from its header; raise ImageFault for what cannot be served."""
     extension = file.suffix.lower()
     if extension == ".svg":
-        size = svg_size(file.read_bytes()[:65536])
+        with file.open("rb") as handle:
+            size = svg_size(handle.read(65536))
         return ImageFacts(*(size or (0, 0)), "vector")
     try:
         with warnings.catch_warnings():
@@ -234,12 +235,16 @@ class Encoder:
         self.kept = kept
         self.last: tuple[tuple[str, int, int], Image.Image, bytes | None] | None = None  # variants of one image come together
         self.scaled: dict[tuple[int, int], Image.Image] = {}  # the last image's sizes made so far
+        self.digests: dict[tuple[str, int, int], bytes] = {}  # each original read and digested once, not once per variant
 
     def make(self, variant: ImageVariant) -> bytes:
         """Return a variant's bytes, from the kept ones when an identical original was encoded so before."""
         if self.kept is None:
             return self.encode(variant)
-        key = variant_key(variant)
+        which = (variant.source, variant.size, variant.mtime_ns)
+        if which not in self.digests:
+            self.digests = {which: source_digest(Path(variant.source))}
+        key = variant_key(variant, self.digests[which])
         data = self.kept.get(key)
         if data is None:
             data = self.encode(variant)
@@ -305,9 +310,14 @@ def encoded(image: Image.Image, variant: ImageVariant, profile: bytes | None) ->
     return out.getvalue()
 
 
-def variant_key(variant: ImageVariant) -> str:
-    """Name what a variant is made from: the original's bytes, the variant's settings and the encoder."""
-    digest = hashlib.blake2b(Path(variant.source).read_bytes(), digest_size=16)
+def source_digest(file: Path) -> bytes:
+    """Digest an original's bytes."""
+    return hashlib.blake2b(file.read_bytes(), digest_size=16).digest()
+
+
+def variant_key(variant: ImageVariant, source: bytes) -> str:
+    """Name what a variant is made from: the original's bytes (their digest, `source`), the variant's settings and the encoder."""
+    digest = hashlib.blake2b(source, digest_size=16)
     digest.update(repr((variant.width, variant.height, variant.format, variant.quality, variant.decode_width,
                         ENCODER_VERSION, PIL.__version__)).encode())
     return f"{digest.hexdigest()}.{SUFFIX[variant.format]}"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .text import (FIELD_LIST, Imported, byline_and_source, directive_mentions, find_date, footer_facts, is_furniture,
-                   markdown_line, nfc, words)
+from .text import (FIELD_LIST, Imported, body_paragraphs, byline_and_source, directive_mentions, find_date, footer_facts,
+                   is_furniture, nfc, words)
 
 CAPTION_WORDS = 30  # a photo caption is a short line; a sapo or a paragraph of the body is longer
 TITLE_WORDS = (5, 40)
@@ -52,11 +52,7 @@ def extract_capture(text: str, source: Path, sections: list[str], fallback_year:
     if captions:
         found.image_caption = " ".join(captions)
         found.notes.append("bản chép chữ không có tệp ảnh: chú thích ảnh được giữ ở đầu bài")
-    paragraphs, questions = [], 0
-    for line in body:
-        written, question = markdown_line(line)
-        questions += question
-        paragraphs.append(written)
+    paragraphs, questions = body_paragraphs(body)
     found.interview = questions >= 2
     if found.image_caption:  # marked as a caption, after the first paragraph so that it never stands as the summary
         paragraphs.insert(1 if lead == [] and paragraphs else 0, f"*Ảnh: {found.image_caption}*")

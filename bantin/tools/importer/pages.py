@@ -20,8 +20,8 @@ import trafilatura
 from lxml import etree
 from markdownify import MarkdownConverter
 
-from .text import (FIELD_LIST, Imported, byline_and_source, directive_mentions, find_date, footer_facts, is_furniture,
-                   markdown_line, nfc, words)
+from .text import (FIELD_LIST, Imported, body_paragraphs, byline_and_source, directive_mentions, find_date, footer_facts,
+                   is_furniture, nfc)
 
 BODY = ["//*[contains(@class,'ms-rtestate-field') and .//p]", "//*[contains(@id,'RichHtmlField') and .//p]",
         "//div[contains(@class,'prose')]", "//*[contains(@class,'article-content') or contains(@class,'news-content')"
@@ -41,7 +41,6 @@ FURNITURE = ("//script", "//style", "//noscript", "//input", "//select", "//butt
              *(CLASS.format(name) for name in ("fontsize", "breadcrumb", "rail", "share", "social", "related", "related-news",
                                                "ms-webpart-chrome-title", "toolbar", "poll", "banner", "advert")))
 ATTACHMENT = re.compile(r"\.(pdf|docx?|xlsx?|odt|pptx?|zip|rar)$", re.I)
-INTERVIEWERS = ("BTV", "PV", "Phóng viên", "Hỏi")
 SITE_TITLE = re.compile(r"\s+[-–|]\s+[^-–|]*(?:Cổng thông tin|Trang thông tin|Bản tin|Báo điện tử)[^-–|]*$", re.I)
 
 
@@ -56,42 +55,13 @@ def extract_page(html: str, source: Path, sections: list[str], url_base: str = "
     """Find the article in a saved HTML page; files it refers to are looked up beside `source` (and under `mirror`)."""
     found = Imported(source)
     tree = lxml.html.document_fromstring(nfc(html))
-    found.old_url = old_url(tree, source, url_base, mirror)
-    found.footer = footer_facts(nfc(" \n".join(tree.xpath("//footer//text()") or tree.xpath("//body//text()")[-200:])))
-    crumbs = [nfc(" ".join(t.split())) for t in tree.xpath("//*[contains(@class,'breadcrumb')]//a//text()")]
-    named = {name.casefold(): name for name in sections}
-    found.section = next((named[c.casefold()] for c in reversed(crumbs) if c.casefold() in named), "")
-    found.title = first_text(tree, TITLE)
-    found.title = SITE_TITLE.sub("", found.title)
-    found.date, note = page_date(tree, html)
-    if note:
-        found.notes.append(note)
+    read_head(tree, html, found, sections, url_base, mirror)
     summary, description = first_text(tree, SUMMARY), first_text(tree, DESCRIPTION)
     author, origin = first_text(tree, AUTHOR), first_text(tree, SOURCE)
-    for path in FURNITURE:
-        for element in tree.xpath(path):
-            element.drop_tree()
-    body = first_element(tree, BODY)
-    if body is None:
-        found.notes.append("không nhận ra khung nội dung: nội dung do trafilatura tìm")
-        extracted = trafilatura.extract(html, output_format="html", include_images=True, include_links=True, favor_recall=True)
-        body = lxml.html.fragment_fromstring(extracted, create_parent="div") if extracted else None
-    lead = first_element(tree, LEAD_IMAGE)
-    if lead is not None:
-        take_image(found, lead, source, mirror)
-        figure = next(lead.iterancestors("figure"), None)
-        if figure is not None and figure.getparent() is not None and (body is None or figure not in body.iter()):
-            figure.drop_tree()
+    body = find_body(tree, html, found, mirror)
     if body is None:
         found.notes.append("không tìm thấy nội dung bài")
         return found
-    clean_body(body, found)
-    if found.image is None and (image := body.find(".//img")) is not None:
-        take_image(found, image, source, mirror)  # the first photo of the body leads the article
-        holder = image.getparent()
-        image.drop_tree()
-        if holder is not None and holder.tag in ("p", "figure", "div") and not holder.text_content().strip():
-            holder.drop_tree()
     relink(body, found, source, url_base, mirror)
     markdown = BulletinMarkdown().convert(lxml.html.tostring(body, encoding="unicode"))
     paragraphs = [nfc(p).strip() for p in re.split(r"\n\s*\n", markdown) if p.strip()]
@@ -103,25 +73,53 @@ def extract_page(html: str, source: Path, sections: list[str], url_base: str = "
     paragraphs, found.author, found.origin = byline_and_source([re.sub(r"^\*\*(.+)\*\*$", r"\1", p) for p in paragraphs])
     found.summary = " ".join(summary.split())
     found.author, found.origin = found.author or author, found.origin or origin
-    lines, questions = [], 0
-    for paragraph in paragraphs:
-        if label := re.match(r"^\*\*([^*]+?):?\*\*", paragraph):  # already the interview convention
-            questions += label[1].strip().rstrip(":") in INTERVIEWERS
-            lines.append(paragraph)
-        elif "\n" in paragraph or paragraph.startswith(("#", "|", "-", "*", ">", "![", "1.")):
-            lines.append(paragraph)
-        else:  # plain text: numbered measures, "BTV: ..." questions
-            written, question = markdown_line(paragraph)
-            questions += question
-            lines.append(written)
+    lines, questions = body_paragraphs(paragraphs, markdown=True)
     found.interview = questions >= 2 or bool(tree.xpath("//*[contains(@class,'interview')]"))
     found.body = "\n\n".join(lines) + "\n"
     found.mentions = directive_mentions(" ".join([found.title, found.summary, *paragraphs]))
-    if not found.title:
-        found.notes.append("không tìm thấy tiêu đề")
-    if not found.date:
-        found.notes.append("không tìm thấy ngày đăng")
+    found.notes += [f"không tìm thấy {name}" for name, value in (("tiêu đề", found.title), ("ngày đăng", found.date)) if not value]
     return found
+
+
+def read_head(tree: etree._Element, html: str, found: Imported, sections: list[str], url_base: str, mirror: Path | None) -> None:
+    """Read what stands around the article: its old address, the footer's facts, the section, title and date."""
+    found.old_url = old_url(tree, found.source, url_base, mirror)
+    found.footer = footer_facts(nfc(" \n".join(tree.xpath("//footer//text()") or tree.xpath("//body//text()")[-200:])))
+    crumbs = [nfc(" ".join(t.split())) for t in tree.xpath("//*[contains(@class,'breadcrumb')]//a//text()")]
+    named = {name.casefold(): name for name in sections}
+    found.section = next((named[c.casefold()] for c in reversed(crumbs) if c.casefold() in named), "")
+    found.title = SITE_TITLE.sub("", first_text(tree, TITLE))
+    found.date, note = page_date(tree, html)
+    if note:
+        found.notes.append(note)
+
+
+def find_body(tree: etree._Element, html: str, found: Imported, mirror: Path | None) -> etree._Element | None:
+    """Cut the furniture out, find the body (by selector, else with trafilatura) and take the lead photo out of it."""
+    for path in FURNITURE:
+        for element in tree.xpath(path):
+            element.drop_tree()
+    body = first_element(tree, BODY)
+    if body is None:
+        found.notes.append("không nhận ra khung nội dung: nội dung do trafilatura tìm")
+        extracted = trafilatura.extract(html, output_format="html", include_images=True, include_links=True, favor_recall=True)
+        body = lxml.html.fragment_fromstring(extracted, create_parent="div") if extracted else None
+    lead = first_element(tree, LEAD_IMAGE)
+    if lead is not None:
+        take_image(found, lead, found.source, mirror)
+        figure = next(lead.iterancestors("figure"), None)
+        if figure is not None and figure.getparent() is not None and (body is None or figure not in body.iter()):
+            figure.drop_tree()
+    if body is None:
+        return None
+    clean_body(body, found)
+    if found.image is None and (image := body.find(".//img")) is not None:
+        take_image(found, image, found.source, mirror)  # the first photo of the body leads the article
+        holder = image.getparent()
+        image.drop_tree()
+        if holder is not None and holder.tag in ("p", "figure", "div") and not holder.text_content().strip():
+            holder.drop_tree()
+    return body
 
 
 def first_text(tree: etree._Element, paths: list[str]) -> str:

@@ -30,6 +30,7 @@ DATE_NO_YEAR = re.compile(r"\b[Nn]gày\s+(\d{1,2})-(\d{1,2})\b(?![-/]\d)")
 SOURCE_LINE = re.compile(r"^\(?\s*(?:Theo|Nguồn\s*:)\s*(.+?)\s*\)?\.?$")
 BYLINE = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ.]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ.]*){0,4}(?:\s*[–,-]\s*[A-ZĐÀ-Ỹ][\wÀ-ỹ.]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ.]*){0,4}){0,3}$")
 MEASURE = re.compile(r"^(\d{1,2})\s*[-.)]\s+(\S.*)$")  # "5- Đề cao vai trò ..." : a numbered measure
+INTERVIEWERS = ("BTV", "PV", "Phóng viên", "Hỏi")
 QUESTION = re.compile(r"^(BTV|PV|Phóng viên|Hỏi)\s*:\s*(.+)$")
 ANSWER = re.compile(r"^((?:Ông|Bà|Đồng chí|Anh|Chị|Đ/c|Thượng tá|Đại tá|Trung tá)\s+[^:]{2,40}|Trả lời)\s*:\s*(.+)$")
 MENTION = re.compile(r"\b(Chỉ thị|Kết luận|Nghị quyết|Quy định|Hướng dẫn)\s+(?:số\s+)?(\d{1,3}(?:-[A-ZĐ]{2,3}/[A-Z]{2,3})?)(?![\w/-])")
@@ -109,6 +110,26 @@ def markdown_line(line: str) -> tuple[str, bool]:
     if match := MEASURE.match(line):
         return f"{match[1]}. {match[2]}", False
     return escape_markdown(line), False
+
+
+def body_paragraphs(paragraphs: list[str], markdown: bool = False) -> tuple[list[str], int]:
+    """Write a body's paragraphs in the bulletin's conventions; count the interviewer's questions.
+
+    With `markdown`, the paragraphs are Markdown already (from a saved page): bold labels, headings,
+    lists and tables pass as they are, and only plain ones are read as text (measures, "BTV: ...").
+    """
+    lines, questions = [], 0
+    for paragraph in paragraphs:
+        if markdown and (label := re.match(r"^\*\*([^*]+?):?\*\*", paragraph)):  # already the interview convention
+            questions += label[1].strip().rstrip(":") in INTERVIEWERS
+            lines.append(paragraph)
+        elif markdown and ("\n" in paragraph or paragraph.startswith(("#", "|", "-", "*", ">", "![", "1."))):
+            lines.append(paragraph)
+        else:
+            written, question = markdown_line(paragraph)
+            questions += question
+            lines.append(written)
+    return lines, questions
 
 
 def escape_markdown(line: str) -> str:
