@@ -24,7 +24,8 @@ from .stages.model import Asset, Output, SearchIndex, Site, ThemeFile
 from .stages.outputs import declare_outputs
 from .stages.render import render
 from .stages.theme import theme_static
-from .stages.write import check_names, check_output, publish, staging
+from .stages.destination import check_names, check_output
+from .stages.write import publish, remove_stale_staging, staging
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ def build(request: BuildRequest) -> BuildResult:
     started = time.perf_counter()
     config = load_config(request.root, request.base_url, request.output)                     # 1. load config
     check_output(config.output, config.root, "--output" if request.output is not None else None)
+    remove_stale_staging(config.output)  # a killed build's old site back in place, even if this build fails
     with Speed.for_build(config, request.jobs, request.use_cache, request.shape) as speed:
         now = request.now or datetime.now(config.tz)
         if speed.store and (last := speed.store.last_build(now)):
@@ -76,11 +78,11 @@ def build(request: BuildRequest) -> BuildResult:
         outputs = declare_outputs(site)
         check_outputs(config.output, outputs)
         with staging(config.output, {o.output for o in outputs}, speed.spare) as stage:
-            todo, kept = speed.keep_unchanged(site, outputs, stage)
-            made = render(site, todo, stage, speed.run(site), speed.partials, speed.kept_images, speed.kept_indexes)  # 5. render
+            todo, unchanged = speed.keep_unchanged(site, outputs, stage)
+            made = render(site, todo, stage, speed.run(site), speed.kept)                    # 5. render
             publish(stage, speed.spare)                                                       # 6. write
         if speed.store:
-            speed.store.remember(site, parsed, warnings, set(made.names | kept.names), started)
+            speed.store.remember(site, parsed, warnings, set(made.names | unchanged.names), started)
     return BuildResult(site, warnings, time.perf_counter() - started, len(site.pages), len(site.entries), config.output, made.names)
 
 
@@ -106,7 +108,7 @@ def assemble_site(config: Config, sources: Sources, parsed: ParseResult, options
     clashes = static_clashes(sources, static) + ([] if config.trust_html else active_files(sources))
     assets = tuple(asset for asset in sources.assets if asset.path not in {a.output for a in static})
     try:
-        broken = frozenset(p.path.removeprefix("content/") for p in parsed.problems if p.severity == "error")
+        broken = frozenset(p.path.removeprefix("content/") for p in sources.problems + parsed.problems if p.severity == "error")
         site, more = assemble(config, register, list(parsed.articles), list(parsed.pages), assets, options, static, broken)
     except BuildError as error:
         raise BuildError(problems + clashes + list(error.problems)) from None
@@ -116,7 +118,7 @@ def assemble_site(config: Config, sources: Sources, parsed: ParseResult, options
 
 
 def check_outputs(output: Path, outputs: tuple[Output, ...]) -> None:
-    """Refuse a theme file that another output would overwrite, and names the output folder cannot hold (write.check_names)."""
+    """Refuse a theme file that another output would overwrite, and names the output folder cannot hold (destination.check_names)."""
     others = {o.output.casefold() for o in outputs if not isinstance(o, ThemeFile)}
     clashes = [Problem(o.source, 0, f"Tệp giao diện này ghi ra “{o.output}”, trùng với một trang hoặc tệp khác của trang web.",
                        "Đổi tên tệp trong templates/files/.") for o in outputs if isinstance(o, ThemeFile) and o.output.casefold() in others]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import REPO, article, make_site, read, run_build, png
+from sitekit import REPO, article, make_site, png, read, run_build, snapshot
 
 T = "content/tin-tuc/"
 
@@ -166,6 +166,31 @@ def test_an_unreadable_folder_is_an_error_not_a_silent_loss(as_nobody) -> None:
         assert run(root, "check").returncode == 1
     finally:
         os.chmod(root / "content" / "xay-dung-dang", 0o755)
+
+
+@pytest.mark.parametrize("unreadable", ["tin-tuc/bai-hai.md", "tin-tuc/anh.png"])
+def test_an_unreadable_article_or_photo_gets_one_message_from_build_and_check_alike(as_nobody, unreadable: str) -> None:
+    home, run = as_nobody
+    root = site_with(home / "site", **{T + "bai-hai.md": article("Bài hai", body="![Ảnh chụp](anh.png)"),
+                                       T + "bai-ba.md": article("Bài ba", related="[bai-hai.md]", body="Xem [bài hai](bai-hai.md).")})
+    (root / T / "anh.png").write_bytes(png(40, 30))
+    assert run(root).returncode == 0
+    before = snapshot(root / "public")
+    os.chmod(root / "content" / unreadable, 0o000)  # only the permissions change: not the size, not the time
+    try:
+        built, checked = run(root), run(root, "check")
+        for done in (built, checked):
+            assert done.returncode == 1, done.stderr
+            assert f"content/{unreadable}: Không có quyền đọc tệp này" in done.stderr
+            assert "chmod a+r" in done.stderr
+            assert "Không tìm thấy" not in done.stderr and "Lỗi nội bộ" not in done.stderr  # no knock-on errors
+        assert built.stderr.split("\n")[:2] == checked.stderr.split("\n")[:2]
+        assert snapshot(root / "public") == before
+    finally:
+        os.chmod(root / "content" / unreadable, 0o644)
+    done = run(root)  # readable again, same size and time: read again, not remembered as unreadable
+    assert done.returncode == 0, done.stderr
+    assert snapshot(root / "public") == before
 
 
 def test_a_read_only_output_folder_is_named_and_the_old_site_kept(as_nobody) -> None:

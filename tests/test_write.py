@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from bantin.problems import BuildError
-from bantin.stages.write import MAX_NAME_BYTES, check_names
+from bantin.stages.destination import MAX_NAME_BYTES, check_names
 
 OUTPUT = Path("/du-an/public")
 LONG = "a" * (MAX_NAME_BYTES - 3) + "ếế"  # 255 characters, 259 bytes

@@ -19,18 +19,17 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, MutableMapping
+from typing import Any
 
-from markupsafe import Markup
 
 from ..stages.config import Config
 from ..stages.content import ParseJob, ParseMany, Parsed, ParseSettings, parse_job, parse_serially
 from ..stages.model import Output, Site
-from ..stages.render import Run, run_serially
+from ..stages.render import Kept, Run, run_serially
 from ..stages.write import Staging, StagingReport
 from .executor import SerialExecutor, WorkerPool
 from .keptimages import KeptImages
-from .keptindexes import KeptIndexes
+from .keptindexes import KeptSearchIndexes
 from .memo import RecentPartials
 from .plain import PlainWriter
 from .quickslugs import quick_slugify
@@ -93,19 +92,12 @@ class Speed:
         return self.executor.run if isinstance(self.executor, WorkerPool) else run_serially
 
     @property
-    def partials(self) -> Callable[[], MutableMapping[tuple[Any, ...], Markup]] | None:
-        """Return what makes each process's store of rendered partials (none for the reference build)."""
-        return RecentPartials if self.quick else None
-
-    @property
-    def kept_images(self) -> KeptImages | None:
-        """Return where encoded image variants are kept between builds (none for a build without the store)."""
-        return KeptImages(self.store.folder) if self.store is not None else None
-
-    @property
-    def kept_indexes(self) -> KeptIndexes | None:
-        """Return where search indexes are kept between builds (none for a build without the store)."""
-        return KeptIndexes(self.store.folder) if self.store is not None else None
+    def kept(self) -> Kept:
+        """Return what the render keeps: each process's partials (unless this is the reference build), and the image
+        variants and search indexes between builds (with the store)."""
+        folder = self.store.folder if self.store is not None else None
+        return Kept(RecentPartials if self.quick else None,
+                    KeptImages(folder) if folder else None, KeptSearchIndexes(folder) if folder else None)
 
     def keep_unchanged(self, site: Site, outputs: tuple[Output, ...], stage: Staging) -> tuple[list[Output], StagingReport]:
         """Link the outputs the last build made just so into the staging folder; return the others, to make."""

@@ -18,7 +18,7 @@ DONE = "done"  # written last: a folder without it is an index a killed build di
 KEPT = 2
 
 
-class KeptIndexes:
+class KeptSearchIndexes:
     """The indexes already built, one folder each."""
 
     def __init__(self, cache_folder: Path) -> None:

@@ -19,6 +19,9 @@ from .parsecache import ParseCache
 from .stamp import engine_fingerprint
 
 
+UNREAD = "unread:"  # the key of a file that could not be read, by its path: never kept
+
+
 def settings_salt(settings: ParseSettings) -> str:
     """Mix the engine and the settings that shape a parse into one string."""
     return f"{engine_fingerprint()}|{settings.timezone}|{settings.trust_html}"
@@ -32,7 +35,7 @@ def job_key(salt: str, job: ParseJob, data: bytes) -> str:
 def parse_for_cache(settings: ParseSettings, salt: str, job: ParseJob) -> tuple[str, bytes]:
     """Read and parse one file (in a worker); return its key and the result pickled, as the cache stores it."""
     data = read_source(job.source.location)
-    key = job_key(salt, job, data if data is not None else b"\0missing")
+    key = job_key(salt, job, data) if data is not None else UNREAD + job.source.path
     return key, pickle.dumps(parse_job(job, settings, data), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -68,9 +71,12 @@ class CachedParser:
         self.reused = len(jobs) - len(missing)
         for job, (key, data) in zip(missing, self.executor.run(parse_prepared, missing, settings, salted)):
             parsed = pickle.loads(data)
-            self.cache.put(key, parsed, data)
+            if not key.startswith(UNREAD):
+                self.cache.put(key, parsed, data)
             keys[job.source.path], results[key] = key, parsed
         for job in jobs:
+            if keys[job.source.path].startswith(UNREAD):
+                continue  # the file could not be read: read it again next time, whatever its size and time say
             self.cache.remember(job.source.path, job.kind, job.source.size, job.source.mtime_ns, salt, keys[job.source.path])
         if every:
             self.cache.settle(set(keys), set(keys.values()))

@@ -41,14 +41,15 @@ from ..stages.model import Entry, Output, Site
 from ..stages.outputs import declare_outputs
 from ..stages.pages import article_page
 from ..stages.render import render
-from ..stages.write import PreviewFolder, StagingReport, check_output, existing_files
+from ..stages.destination import check_output
+from ..stages.write import PreviewFolder, StagingReport, existing_files
 from . import Speed
 from .executor import PARALLEL_THRESHOLD
 from .outputmemo import OutputKeys, render_context
 from .parsecache import RACY_NS
-from .stamp import scan
+from .stamp import access_of, scan
 
-Listing = list[tuple[str, int, int, int]]
+Listing = list[tuple[str, int, int, int, int]]  # as stamp.scan lists: name, size, time, kind, access
 PATH = attrgetter("path")
 
 
@@ -152,7 +153,7 @@ class PreviewSession:
         todo = [self.search.recent(o) if isinstance(o, SearchIndex) else o for o in todo]
         self.output.mkdir(parents=True, exist_ok=True)
         folder = PreviewFolder(self.output)
-        report = render(site, todo, folder, self.run, self.speed.partials, self.speed.kept_images, self.speed.kept_indexes)
+        report = render(site, todo, folder, self.run, self.speed.kept)
         bundles = tuple(name for name in names if name.endswith("/"))  # a folder output (the search index) owns its files
         folder.remove(name for name in set(self.keys) - names if not name.startswith(bundles))
         self.keys = keys
@@ -201,7 +202,7 @@ class PreviewSession:
                 return None
             if not stat.S_ISREG(info.st_mode):
                 return None
-            fresh[index] = (name, info.st_size, info.st_mtime_ns, 0)
+            fresh[index] = (name, info.st_size, info.st_mtime_ns, 0, access_of(info))
         self.positions = (fresh, self.positions[1])  # the same names at the same places
         return fresh
 
@@ -365,9 +366,9 @@ def updated(sources: Sources, old: Listing, new: Listing, records: dict[str, Sou
         return sources
     fresh: dict[str, SourceFile] = {}
     base = str(content_dir) + "/"
-    for (name, size, mtime, kind), before in zip(changed, (a for a, b in zip(old, new) if a != b)):
+    for (name, size, mtime, kind, access), before in zip(changed, (a for a, b in zip(old, new) if a != b)):
         record = records.get(base + name)
-        if before[0] != name or kind or before[3] or record is None:
+        if before[0] != name or kind or before[3] or access != before[4] or record is None:  # new access: discovery decides
             return None
         fresh[record.path] = replace(record, size=size, mtime_ns=mtime)
         if check_size(fresh[record.path], classify(record.path)) is not None:

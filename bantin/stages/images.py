@@ -184,7 +184,13 @@ def too_big(name: str) -> ImageFault:
 
 
 def damaged(name: str, error: BaseException) -> ImageFault:
-    """Describe an image whose data cannot be read."""
+    """Describe an image whose data cannot be read: not allowed to, or damaged."""
+    if isinstance(error, PermissionError):
+        return ImageFault(f"Không có quyền đọc ảnh “{name}”.",
+                          "Cho phép đọc tệp (ví dụ: chmod a+r tên-tệp, hoặc chown cho người dựng trang), rồi dựng lại.")
+    if isinstance(error, OSError) and error.errno is not None:
+        return ImageFault(f"Không đọc được ảnh “{name}” ({error.strerror}).",
+                          "Kiểm tra tệp còn đó và đọc được, rồi dựng lại.")
     return ImageFault(f"Ảnh “{name}” bị hỏng hoặc chép chưa hết, không đọc được ({error}).",
                       "Chép lại ảnh từ máy ảnh hoặc điện thoại, rồi dựng lại.")
 
@@ -261,7 +267,7 @@ class Encoder:
                 if size not in self.scaled:
                     self.scaled[size] = image if image.size == size else image.resize(size, Image.Resampling.LANCZOS)
                 image = self.scaled[size]
-            return encoded(image, variant, profile)
+            return variant_bytes(image, variant, profile)
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
             raise damaged(Path(variant.shown).name, error) from None
 
@@ -292,7 +298,7 @@ def plain_pixels(image: Image.Image) -> Image.Image:
     return image.convert("RGBA" if has_alpha else "RGB")
 
 
-def encoded(image: Image.Image, variant: ImageVariant, profile: bytes | None) -> bytes:
+def variant_bytes(image: Image.Image, variant: ImageVariant, profile: bytes | None) -> bytes:
     """Write an image in the variant's format, with the colour profile and nothing else."""
     out = io.BytesIO()
     extra = {"icc_profile": profile} if profile else {}

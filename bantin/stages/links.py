@@ -9,9 +9,9 @@ from pathlib import Path
 from .content import Article
 from .discover import SourceFile
 from .images import RASTER, ImageFault, ImageSettings, ImageVariant, Responsive, inspect_image, plan_variants, responsive
-from .model import FileLink, Picture
+from .model import FileLink, Picture, has_own_error
 from ..problems import Problem
-from .references import LOCAL_IMAGE, Resolved, decoded, encoded, linked_targets, local_references
+from .references import LOCAL_IMAGE, Resolved, content_path, linked_targets, url_path, local_references
 
 FORMATS = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".xls": "Excel", ".xlsx": "Excel", ".odt": "ODT", ".zip": "ZIP"}
 
@@ -66,13 +66,13 @@ class Targets:
         size, variants, fault = self.pictures.shown(target, (f"content/{path}", line))
         if fault is not None:
             problems.append(Problem(f"content/{path}", line, fault.message, fault.hint))
-        return size, responsive(variants, lambda output: "/" + encoded(output)) if variants else None
+        return size, responsive(variants, lambda output: "/" + url_path(output)) if variants else None
 
     def url(self, target: str) -> str | None:
         """Return the site-relative URL for a content path, or None if nothing is there."""
         if target in self.urls:
             return self.urls[target]
-        return "/" + encoded(target) if target in self.assets else None
+        return "/" + url_path(target) if target in self.assets else None
 
     def public(self, target: str) -> str:
         """Return the URL as a browser needs it, under the deploy sub-path."""
@@ -87,12 +87,12 @@ def body_links(article: Article, targets: Targets, problems: list[Problem]) -> R
     double what a 10,000-article build holds in memory.
     """
     for ref in article.refs:
-        if targets.url(ref.target) is None and ref.target not in targets.broken:
+        if targets.url(ref.target) is None and not has_own_error(ref.target, targets.broken):
             problems.append(missing(article.path, ref.line, ref.target, ref.target in targets.hidden))
     html = article.body_html
     if "bantin:" not in html:
         return ()
-    images = {decoded(match[2]) for match in LOCAL_IMAGE.finditer(html)} if "<img " in html else set()
+    images = {content_path(match[2]) for match in LOCAL_IMAGE.finditer(html)} if "<img " in html else set()
     lines = {ref.target: ref.line for ref in article.refs}
     shown: dict[str, tuple[int, int] | Responsive | None] = {}
     for target in images & targets.assets.keys():

@@ -15,7 +15,7 @@ import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
 
-from .references import encoded
+from .references import url_path
 from ..problems import Problem
 from .slugs import slugify as library_slugify
 
@@ -137,7 +137,7 @@ def localise(url: str, kind: str, source_path: str, body: str, body_line: int, c
                                         "Chép tệp vào trong content/ rồi trỏ tới nó."))
         return url
     context.refs.append(LocalRef(target, line, kind))
-    return LOCAL_SCHEME + encoded(target) + (f"#{parts.fragment}" if parts.fragment else "")
+    return LOCAL_SCHEME + url_path(target) + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def make_figures(root: etree.Element) -> None:

@@ -225,3 +225,9 @@ class Site:
     def standalone_pages(self) -> tuple[Page, ...]:
         """List the standalone pages (about, contact), for menus and footers."""
         return tuple(page for page in self.pages if page.template == "page.html")
+
+
+def has_own_error(path: str, broken: frozenset[str]) -> bool:
+    """Tell whether a content file, or a folder that holds it, was refused with an error of its own (which then
+    explains a link to it: the link is not reported again)."""
+    return path in broken or any(path.startswith(folder) for folder in broken if folder.endswith("/"))

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Hashable, Iterable
 
 from ..problems import Problem, did_you_mean
-from .model import Entry, Teaser
+from .model import Entry, Teaser, has_own_error
 
 NEIGHBOURS = 5
 
@@ -65,7 +65,7 @@ def explicit(entry: Entry, name: str, by_key: dict[str, Entry], problems: list[P
     """Resolve one `related` item by slug or by path relative to the article."""
     path = posixpath.normpath(posixpath.join(posixpath.dirname(entry.article.path), name))
     found = by_key.get(path) or by_key.get(name)
-    if found is None and path not in broken:
+    if found is None and not has_own_error(path, broken):
         problems.append(Problem(f"content/{entry.article.path}", entry.article.line_of("related"),
                                 f"Không tìm thấy bài liên quan “{name}”.",
                                 did_you_mean(name, [k for k in by_key if not k.endswith(".md")]) or "Ghi slug của bài, hoặc đường dẫn tới tệp .md."))

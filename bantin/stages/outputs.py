@@ -12,7 +12,7 @@ from .feeds import absolute
 from .model import Output, Site, TextFile, ThemeFile
 from .search import declare_search
 from .theme import THEME_FILES, template_files
-from .write import shown
+from .destination import shown
 
 
 def declare_outputs(site: Site) -> tuple[Output, ...]:

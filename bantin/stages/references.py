@@ -25,13 +25,13 @@ LOADING = re.compile(r'\s*\b(?:loading|decoding)="[^"]*"')
 BODY_SIZES = "(min-width: 44rem) 40rem, calc(100vw - 2rem)"  # the column a body image fills (theme/static/bantin.css)
 
 
-def encoded(path: str) -> str:
+def url_path(path: str) -> str:
     """Write a content path as a URL path: "anh #1.png" as "anh%20%231.png"."""
     return UNSAFE_IN_PATH.sub(lambda match: "".join(f"%{byte:02X}" for byte in match[0].encode("utf-8")), path)
 
 
-def decoded(reference: str) -> str:
-    """Read back the content path of a `bantin:` reference (see encoded)."""
+def content_path(reference: str) -> str:
+    """Read back the content path of a `bantin:` reference (see url_path)."""
     return unquote(reference) if "%" in reference else reference
 
 
@@ -44,19 +44,19 @@ def resolved_body(html: str, links: Resolved) -> str:
         html = LOCAL_IMAGE.sub(lambda m: sized_image(m, where), html)
     parts, done = [], 0
     for match in reference_matches(html):
-        parts += [html[done:match.start()], f'="{where.get(decoded(match[1]), UNKNOWN)[0]}{match[2] or ""}"']
+        parts += [html[done:match.start()], f'="{where.get(content_path(match[1]), UNKNOWN)[0]}{match[2] or ""}"']
         done = match.end()
     return "".join(parts) + html[done:] if parts else html
 
 
 def linked_targets(html: str) -> list[str]:
     """List the content paths a body links to with href (not shown as images)."""
-    return [decoded(match[1]) for match in reference_matches(html) if html.endswith("href", 0, match.start())]
+    return [content_path(match[1]) for match in reference_matches(html) if html.endswith("href", 0, match.start())]
 
 
 def local_references(html: str) -> list[str]:
     """List the content paths an HTML body refers to with `bantin:` links and images."""
-    return [decoded(match[1]) for match in reference_matches(html)]
+    return [content_path(match[1]) for match in reference_matches(html)]
 
 
 def reference_matches(html: str) -> Iterator[re.Match[str]]:
@@ -73,7 +73,7 @@ def reference_matches(html: str) -> Iterator[re.Match[str]]:
 def sized_image(match: re.Match[str], where: dict[str, tuple[str, tuple[int, int] | Responsive | None]]) -> str:
     """Give a local image its size, so the page does not jump while it loads, and its variants, so phones get small ones."""
     before, target, after = match.groups()
-    size = where.get(decoded(target), UNKNOWN)[1]
+    size = where.get(content_path(target), UNKNOWN)[1]
     attributes = (before + after.rstrip(" /")).strip()
     if isinstance(size, Responsive):
         return responsive_image(attributes, size)

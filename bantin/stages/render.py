@@ -49,24 +49,32 @@ def run_serially(work: Callable[[P, T], R], items: Sequence[T], shared: S, prepa
 # ----------------------------------------------------------------------------- what every process renders with
 
 @dataclass(frozen=True)
-class RenderSetup:
-    """What a process needs to render: the site (without its articles unless a template reads them) and a memo.
+class Kept:
+    """What a render may keep and reuse; none of it changes what is made, and the reference build keeps nothing.
 
-    `memo` makes the store of partials each process keeps (see Partials); None keeps none.
-    `kept_images` keeps encoded image variants between builds; None encodes every one.
+    `partials` makes the store of rendered partials each process keeps (see Partials); None keeps none.
+    `images` keeps encoded image variants between builds; None encodes every one.
+    `indexes` keeps search indexes between builds; None has Pagefind build every one.
     """
 
+    partials: Callable[[], MutableMapping[tuple[Any, ...], Markup]] | None = None
+    images: KeptVariants | None = None
+    indexes: KeptIndexes | None = None
+
+
+@dataclass(frozen=True)
+class RenderSetup:
+    """What a process needs to render: the site (without its articles unless a template reads them) and what it may keep."""
+
     site: Site
-    memo: Callable[[], MutableMapping[tuple[Any, ...], Markup]] | None = None
-    kept_images: KeptVariants | None = None
+    kept: Kept = Kept()
 
 
-def setup_for(site: Site, memo: Callable[[], MutableMapping[tuple[Any, ...], Markup]] | None = None,
-              kept_images: KeptVariants | None = None) -> RenderSetup:
+def setup_for(site: Site, kept: Kept = Kept()) -> RenderSetup:
     """Give the processes what the templates read of the site: its small parts, or all of it when a template reads more."""
     if whole_site_readers(site.config):
-        return RenderSetup(site, memo, kept_images)
-    return RenderSetup(replace(site, entries=(), pages=site.standalone_pages, feeds=(), assets=(), images=()), memo, kept_images)
+        return RenderSetup(site, kept)
+    return RenderSetup(replace(site, entries=(), pages=site.standalone_pages, feeds=(), assets=(), images=()), kept)
 
 
 class Partials:
@@ -198,9 +206,9 @@ class Renderer:
 
     def __init__(self, setup: RenderSetup) -> None:
         self.site = setup.site
-        self.env = make_environment(setup.site, setup.memo() if setup.memo else None)
+        self.env = make_environment(setup.site, setup.kept.partials() if setup.kept.partials else None)
         self.templates: dict[str, jinja2.Template] = {}
-        self.encoder = Encoder(setup.kept_images)
+        self.encoder = Encoder(setup.kept.images)
 
     def produce(self, output: Output) -> bytes | Path:
         """Return an output's bytes, or the file to copy as it is."""
@@ -283,19 +291,17 @@ def neighbourhood(output: Output) -> tuple[str, str, str, str]:
     return "~" + type(output).__name__, "", "", output.output
 
 
-def render(site: Site, outputs: Sequence[Output], staging: Staging, run: Run = run_serially,
-           memo: Callable[[], MutableMapping[tuple[Any, ...], Markup]] | None = None,
-           kept_images: KeptVariants | None = None, kept_indexes: KeptIndexes | None = None) -> StagingReport:
+def render(site: Site, outputs: Sequence[Output], staging: Staging, run: Run = run_serially, kept: Kept = Kept()) -> StagingReport:
     """Make every output into the staging folder with `run`, pages showing the same teasers together; raise BuildError on a template error.
 
     The search index is built by Pagefind in a process of its own, started first, while the pages are made.
     """
-    indexes = [PendingIndex(o, kept_indexes) for o in outputs if isinstance(o, SearchIndex)]
+    indexes = [PendingIndex(o, kept.indexes) for o in outputs if isinstance(o, SearchIndex)]
     ordered = sorted((o for o in outputs if not isinstance(o, SearchIndex)), key=neighbourhood)
     teasers = [entry.teaser for entry in site.entries]  # each shown on a dozen pages: sent to a worker once
     written, names, problems = 0, [], ()
     try:
-        for done in run(render_one, ordered, RenderJob(setup_for(site, memo, kept_images), staging), prepare, by_reference=teasers):
+        for done in run(render_one, ordered, RenderJob(setup_for(site, kept), staging), prepare, by_reference=teasers):
             written += done.written.written
             names += done.written.names
             problems = problems or done.problems

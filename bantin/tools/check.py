@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from .common import report_problems, request_from
 from ..stages.config import Config, KeyLines, load_config
 from ..stages.directives import Register, fold
-from ..stages.discover import discover
+from ..stages.discover import discover, read_source
 from ..stages.frontmatter import FrontMatterError, split
 from ..stages.model import Page, Site
 from ..pipeline import BuildRequest, load_site, read_register
@@ -133,7 +133,9 @@ def directive_mentions(config: Config) -> list[Problem]:
         return []
     problems = []
     for source in sources.articles:
-        text, trouble = decode(source.file.read_bytes(), source.path)
+        if (data := read_source(source.location)) is None:
+            continue  # validate() has reported the file that cannot be read
+        text, trouble = decode(data, source.path)
         try:
             matter = split(text, source.path) if not trouble else None
         except FrontMatterError:

@@ -52,7 +52,7 @@ def main(arguments: argparse.Namespace) -> int:
     root = Path(arguments.root)
     try:
         config = load_config(root)
-        register_ = read_register(config)
+        register_ = register_of(config)
         relative, text, note = plan(arguments, config, register_)
     except BuildError as error:
         report_problems(error.problems)
@@ -71,7 +71,7 @@ def main(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def read_register(config: Config) -> Register:
+def register_of(config: Config) -> Register:
     """Load content/directives.toml, or an empty register when there is none."""
     file = config.root / REGISTER_PATH
     return load_register(file.read_bytes() if file.is_file() else None)

@@ -19,12 +19,12 @@ from typing import Any, Callable
 
 from ...problems import BuildError, Problem
 from ...stages.config import Config, Section, load_config
-from ...stages.directives import PATH as REGISTER_PATH, Register, load_register
+from ...stages.directives import PATH as REGISTER_PATH, load_register
 from ..common import report_problems
 from .captures import extract_capture
 from .pages import extract_page
 from .text import Imported
-from .writer import Planned, earlier_imports, plan, write
+from .writer import Planned, earlier_imports, plan_article, write
 
 NAME = "import"
 PAGE_SUFFIXES = (".html", ".htm", ".aspx", ".asp", ".php", ".shtml")
@@ -66,7 +66,7 @@ def main(arguments: argparse.Namespace) -> int:
             problems.append(Problem(str(file), 0, fault.args[0], fault.args[1]))
             continue
         section = chosen or section_for(imported, config)
-        planned = plan(imported, config, register_, section, arguments.publish, earlier, taken)
+        planned = plan_article(imported, config, register_, section, arguments.publish, earlier, taken)
         if planned.action == "skipped":
             problems.append(Problem(str(file), 0, "Không nhận ra bài viết nào trong trang này (không có tiêu đề hoặc nội dung).",
                                     "Mở trang xem có đúng là một bài viết không; nếu đúng, hãy chép tay bài này."))
@@ -106,7 +106,7 @@ def mirror_of(file: Path, paths: list[str]) -> Path | None:
     return None
 
 
-def decoded(data: bytes) -> tuple[str, str]:
+def decode_page(data: bytes) -> tuple[str, str]:
     """Decode a saved page: UTF-8, UTF-16, the page's own charset, else Windows-1258; say when it was not UTF-8."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", "replace"), ""
@@ -136,7 +136,7 @@ def import_one(file: Path, config: Config, url_base: str, mirror: Path | None) -
         data = file.read_bytes()
     except OSError as error:
         raise ImportFault(f"Không đọc được tệp ({error.strerror}).", "Kiểm tra quyền đọc tệp.") from None
-    text, note = decoded(data)
+    text, note = decode_page(data)
     sections = [s.name for s in config.sections]
     is_html = file.suffix.lower() in PAGE_SUFFIXES or re.match(r"\s*(<!doctype html|<html)", text[:500], re.I)
     if file.suffix.lower() not in PAGE_SUFFIXES + TEXT_SUFFIXES and not is_html:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .text import (FIELD_LIST, Imported, body_paragraphs, byline_and_source, directive_mentions, find_date, footer_facts,
+from .text import (FIELD_LIST, Imported, body_paragraphs, byline_and_source, directives_named, find_date, footer_facts,
                    is_furniture, nfc, words)
 
 CAPTION_WORDS = 30  # a photo caption is a short line; a sapo or a paragraph of the body is longer
@@ -57,7 +57,7 @@ def extract_capture(text: str, source: Path, sections: list[str], fallback_year:
     if found.image_caption:  # marked as a caption, after the first paragraph so that it never stands as the summary
         paragraphs.insert(1 if lead == [] and paragraphs else 0, f"*Ảnh: {found.image_caption}*")
     found.body = "\n\n".join(paragraphs) + "\n"
-    found.mentions = directive_mentions(" ".join([found.title, found.summary, *body]))
+    found.mentions = directives_named(" ".join([found.title, found.summary, *body]))
     if not found.date:
         found.notes.append("không tìm thấy ngày đăng")
     if not body:

@@ -20,7 +20,7 @@ import trafilatura
 from lxml import etree
 from markdownify import MarkdownConverter
 
-from .text import (FIELD_LIST, Imported, body_paragraphs, byline_and_source, directive_mentions, find_date, footer_facts,
+from .text import (FIELD_LIST, Imported, body_paragraphs, byline_and_source, directives_named, find_date, footer_facts,
                    is_furniture, nfc)
 
 BODY = ["//*[contains(@class,'ms-rtestate-field') and .//p]", "//*[contains(@id,'RichHtmlField') and .//p]",
@@ -76,7 +76,7 @@ def extract_page(html: str, source: Path, sections: list[str], url_base: str = "
     lines, questions = body_paragraphs(paragraphs, markdown=True)
     found.interview = questions >= 2 or bool(tree.xpath("//*[contains(@class,'interview')]"))
     found.body = "\n\n".join(lines) + "\n"
-    found.mentions = directive_mentions(" ".join([found.title, found.summary, *paragraphs]))
+    found.mentions = directives_named(" ".join([found.title, found.summary, *paragraphs]))
     found.notes += [f"không tìm thấy {name}" for name, value in (("tiêu đề", found.title), ("ngày đăng", found.date)) if not value]
     return found
 

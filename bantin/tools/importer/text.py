@@ -137,7 +137,7 @@ def escape_markdown(line: str) -> str:
     return re.sub(r"^([#>*+-]|\d+\.)(\s)", r"\\\1\2", line)
 
 
-def directive_mentions(text: str) -> list[str]:
+def directives_named(text: str) -> list[str]:
     """List the directives a text names ("Chỉ thị số 03-CT/TW" as "Chỉ thị 03-CT/TW"), once each, in order."""
     return list(dict.fromkeys(f"{kind} {number}" for kind, number in MENTION.findall(text)))
 

@@ -51,12 +51,12 @@ def earlier_imports(content: Path) -> dict[str, Path]:
     return found
 
 
-def digest_of(text: str) -> str:
+def text_digest(text: str) -> str:
     """Digest an article's text as the importer wrote it (without its own digest line)."""
     return hashlib.sha256(DIGEST_LINE.sub("", text).encode("utf-8")).hexdigest()[:16]
 
 
-def plan(imported: Imported, config: Config, register: Register, section: Section, publish: bool,
+def plan_article(imported: Imported, config: Config, register: Register, section: Section, publish: bool,
          earlier: dict[str, Path], taken: set[Path]) -> Planned:
     """Decide the file, front matter and body of one imported article, and whether to write it."""
     key = str(imported.source.resolve())
@@ -102,12 +102,12 @@ def plan(imported: Imported, config: Config, register: Register, section: Sectio
         fields["status"] = "draft"
     extra = {"imported_from": key, "old_url": imported.old_url} if imported.old_url else {"imported_from": key}
     text = article_text(fields, extra, body)
-    text = text.replace("\n---\n", f"\n  imported_digest: {digest_of(text)}\n---\n", 1)  # the last line of extra
+    text = text.replace("\n---\n", f"\n  imported_digest: {text_digest(text)}\n---\n", 1)  # the last line of extra
     planned = Planned(imported, relative, text, copies, unknown=unknown)
     if path is not None:
         current = path.read_text(encoding="utf-8")
         stored = re.search(r"imported_digest:\s*(\w+)", current)
-        planned.action = "unchanged" if current == text else "update" if stored and stored[1] == digest_of(current) else "edited"
+        planned.action = "unchanged" if current == text else "update" if stored and stored[1] == text_digest(current) else "edited"
     return planned
 
 
