@@ -35,17 +35,16 @@ class BuildError(Exception):
 
 
 def did_you_mean(word: str, choices: Iterable[str], prefix: str = "Có phải ý bạn là") -> str:
-    """Suggest the closest known names to `word`, or list them all when none is close."""
+    """Suggest the closest known names to `word`, or list them all when none is close and they are few."""
     options = sorted(set(choices))
     close = get_close_matches(word, options, n=3, cutoff=0.5)
     if close and SequenceMatcher(None, word, close[0]).ratio() >= 0.85:
         close = close[:1]  # one near-certain match says more than a list
     if close:
         return f"{prefix}: " + ", ".join(f"“{c}”" for c in close) + "?"
-    if not options:
-        return ""
-    shown = ", ".join(f"“{c}”" for c in options[:12])
-    return f"Các giá trị hợp lệ: {shown}" + (" …" if len(options) > 12 else "")
+    if not options or len(options) > 12:
+        return ""  # a long list helps no one: the caller's own hint says what to write
+    return "Các giá trị hợp lệ: " + ", ".join(f"“{c}”" for c in options)
 
 
 def errors_only(problems: Iterable[Problem]) -> tuple[Problem, ...]:

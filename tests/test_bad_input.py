@@ -13,13 +13,25 @@ import re
 import shutil
 import unicodedata
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from sitekit import SITE_TOML, article, make_site, read, run_build, snapshot, png
 
+
+def photo_bytes(kind: str) -> bytes:
+    """Return a small real image, of noise so that it does not shrink to nothing, in Pillow's format `kind`."""
+    out = BytesIO()
+    Image.effect_noise((120, 90), 60).convert("RGB").save(out, kind)
+    return out.getvalue()
+
+
 PNG = png()
+JPEG = photo_bytes("JPEG")
+GIF = photo_bytes("GIF")
 GOOD = {
     "content/tin-tuc/bai-tot.md": article("Bài tốt", directives="[Chỉ thị 05-CT/TW]", image="anh.png",
                                           image_alt="Ảnh hội nghị", attachments="[tai-lieu.pdf]"),
@@ -284,11 +296,15 @@ def make_files(root: Path, files: dict[str, str | bytes | Link]) -> None:
 def reported(stderr: str) -> list[tuple[str, str | None]]:
     """Split stderr into (first line, hint) errors, leaving warnings and the summary out."""
     found: list[tuple[str, str | None]] = []
+    last_was_error = False
     for line in stderr.splitlines():
-        if line.startswith("    → ") and found:
-            found[-1] = (found[-1][0], line.removeprefix("    → "))
-        elif re.match(r"[^\s:]+(?::\d+)?: ", line) and ": cảnh báo: " not in line:
-            found.append((line, None))
+        if line.startswith("    → "):
+            if last_was_error:  # a warning's hint stays with the warning
+                found[-1] = (found[-1][0], line.removeprefix("    → "))
+        elif re.match(r"[^\s:]+(?::\d+)?: ", line):
+            last_was_error = ": cảnh báo: " not in line
+            if last_was_error:
+                found.append((line, None))
     return found
 
 
@@ -467,6 +483,11 @@ AGREEMENT = CASES + [
     Case("active-html", {T + "trang.html": "<script>alert(1)</script>"}),
     Case("folder-link-loop", {T + "vong": Link("site/content")}),
     Case("noncharacter", {T + "la.md": article("Lạ\uffff")}),
+    Case("not-an-image", {T + "anh.md": article("Ảnh hỏng", body="![Ảnh](hong.png)"), T + "hong.png": b"day khong phai anh"}),
+    Case("truncated-photo", {T + "anh.md": article("Ảnh cụt", body="![Ảnh](cut.jpg)"), T + "cut.jpg": JPEG[: len(JPEG) // 2]}),
+    Case("lying-extension", {T + "anh.md": article("Ảnh sai đuôi", body="![Ảnh](sai.jpg)"), T + "sai.jpg": GIF}),
+    Case("calendar-edge", {T + "bien.md": article("Ngày ở biên", date="0001-01-01T00:00:00+14:00")}),
+    Case("deep-yaml", {T + "sau.md": "---\ntitle: Sâu\ndate: 01/02/2024\nextra: " + "[" * 20000 + "]" * 20000 + "\n---\n\nThân bài.\n"}),
 ]
 
 

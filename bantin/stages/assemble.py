@@ -8,7 +8,7 @@ from datetime import datetime
 from ..problems import BuildError, Problem, did_you_mean, errors_only
 from .config import Config, Section
 from .content import Article
-from .directives import Register
+from .directives import PATH as REGISTER_PATH, Register
 from .discover import SourceFile
 from .links import Pictures, Targets, attachment_links, body_links, lead_picture
 from .model import Asset, Entry, Site, Teaser
@@ -37,6 +37,7 @@ def assemble(config: Config, register: Register, articles: list[Article], pages:
     shown = [a for a in articles if visible(a, options)]
     shown_pages = [p for p in pages if visible(p, options)]
     targets = make_targets(config, shown, shown_pages, articles + pages, assets, broken)
+    problems += missing_register(register, shown) + outside_sections(shown, config)
     entries = sorted((place(a, config, register, targets, options, problems) for a in shown), key=newest_first)
     entries = link_neighbours(entries, problems, broken)
     page_entries = tuple(place(p, config, register, targets, options, problems) for p in shown_pages)
@@ -80,6 +81,33 @@ def newest_first(entry: Entry) -> tuple[float, str]:
     return (-entry.teaser.date.timestamp(), entry.article.path)
 
 
+def missing_register(register: Register, articles: list[Article]) -> list[Problem]:
+    """Say once, not once per article, that articles name directives and there is no register to find them in."""
+    naming = [a for a in articles if a.directives]
+    if register.directives or not naming:
+        return []
+    return [Problem(REGISTER_PATH, 0, "Không có danh mục văn bản chỉ đạo, mà các bài viết có ghi văn bản chỉ đạo "
+                                      f"(ví dụ content/{naming[0].path}).",
+                    "Khôi phục tệp content/directives.toml (từ bản sao lưu hoặc git), hoặc viết lại nó: "
+                    "mỗi văn bản một bảng [[directives]], như trong docs/content-format.md.")]
+
+
+def outside_sections(articles: list[Article], config: Config) -> list[Problem]:
+    """Warn, once per folder, about articles that belong to no section: they are published under /bai-viet/ instead."""
+    folders: dict[str, list[Article]] = {}
+    for article in articles:
+        if not article.section and section_of(article, config) is None:
+            folders.setdefault(article.path.rpartition("/")[0], []).append(article)
+    slugs = [s.slug for s in config.sections]
+    return [Problem(f"content/{folder}/" if folder else f"content/{found[0].path}", 0,
+                    "Bài viết ở đây không thuộc chuyên mục nào trong site.toml: bài được đăng ở /bai-viet/ "
+                    "và không có trong trang chuyên mục nào.",
+                    " ".join(filter(None, [did_you_mean(folder.split("/")[0], slugs, "Thư mục có phải là") if folder else "",
+                                           "Đặt bài vào thư mục của một chuyên mục, thêm chuyên mục này vào [[sections]] "
+                                           "trong site.toml, hoặc ghi section: trong bài."])), "warning")
+            for folder, found in sorted(folders.items())]
+
+
 def article_url(article: Article, config: Config) -> str:
     """Return the site-relative URL of an article or page."""
     if article.kind == "page":
@@ -116,9 +144,9 @@ def place(article: Article, config: Config, register: Register, targets: Targets
     directives: list = []
     for name in article.directives:
         directive = register.find(name)
-        if directive is None:
-            problems.append(Problem(path, article.line_of("directives"), f"Văn bản chỉ đạo chưa có trong danh mục: “{name}”.",
-                                    register.suggest(name) + " Nếu là văn bản mới, hãy thêm nó vào content/directives.toml."))
+        if directive is None and register.directives:  # with no register at all, missing_register says it once
+            hint = " ".join(filter(None, [register.suggest(name), "Nếu là văn bản mới, hãy thêm nó vào content/directives.toml."]))
+            problems.append(Problem(path, article.line_of("directives"), f"Văn bản chỉ đạo chưa có trong danh mục: “{name}”.", hint))
         elif directive not in directives:
             directives.append(directive)
     picture = lead_picture(article, targets, problems)

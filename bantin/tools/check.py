@@ -97,7 +97,8 @@ def passes(request: BuildRequest) -> list[BuildRequest]:
 
 def finish(problems: list[Problem], site: Site | None) -> int:
     """Print every problem once, then a one-line verdict; return the exit status."""
-    unique = sorted(set(problems))
+    first = {(p.path, p.line, p.message, p.severity): p for p in reversed(problems)}  # the two passes may differ in a hint only
+    unique = sorted(first.values())
     report_problems(unique)
     errors = sum(p.severity == "error" for p in unique)
     warnings = len(unique) - errors
