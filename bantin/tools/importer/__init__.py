@@ -22,7 +22,6 @@ from ...stages.config import Config, Section, load_config
 from ...stages.directives import PATH as REGISTER_PATH, load_register
 from ..common import report_problems
 from .captures import extract_capture
-from .pages import extract_page
 from .text import Imported
 from .writer import Planned, earlier_imports, plan_article, write
 
@@ -142,7 +141,11 @@ def import_one(file: Path, config: Config, url_base: str, mirror: Path | None) -
     if file.suffix.lower() not in PAGE_SUFFIXES + TEXT_SUFFIXES and not is_html:
         raise ImportFault("Tệp này không phải trang web (.html, .htm, .aspx) hay bản chép chữ (.txt).", "Bỏ tệp này ra khỏi danh sách nhập.")
     year = page_year(text) or datetime.fromtimestamp(file.stat().st_mtime).year
-    imported = extract_page(text, file, sections, url_base, mirror) if is_html else extract_capture(text, file, sections, year)
+    if is_html:
+        from .pages import extract_page  # lxml, trafilatura and markdownify take a seventh of a second to load: every build would pay it
+        imported = extract_page(text, file, sections, url_base, mirror)
+    else:
+        imported = extract_capture(text, file, sections, year)
     if note:
         imported.notes.append(note)
     return imported
