@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
 from ..stages.config import Config
 from ..stages.content import ParseJob, ParseMany, Parsed, ParseSettings, parse_job, parse_serially
 from ..stages.model import Output, Site
