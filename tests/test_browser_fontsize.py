@@ -128,7 +128,8 @@ def test_back_button_keeps_the_chosen_size(no_js: Any, site: str) -> None:
     page = no_js.new_page()
     page.goto(site + PAGES["article"])
     page.click("label[for=co-chu-lon]")
-    page.click('.rail a[href^="/ban-tin/"]')
+    with page.expect_navigation():  # a click returns before the next page has loaded: asking then races it
+        page.click('.rail a[href^="/ban-tin/"]')
     assert page.evaluate(STATE)["checked"] == "co-chu-vua", "a new page starts at the default size"
     page.go_back()
     assert page.evaluate(STATE)["checked"] == "co-chu-lon"
