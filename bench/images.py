@@ -44,6 +44,7 @@ REPO = BENCH.parent
 sys.path[:0] = [str(REPO), str(REPO / "scripts"), str(REPO / "tests"), str(BENCH)]
 
 import corpus  # noqa: E402
+from record import save_results  # noqa: E402
 from sample_photo import GPS, SERIAL, upright_scene  # noqa: E402
 
 WORK = BENCH / "work" / "images"
@@ -216,10 +217,7 @@ def main() -> int:
         case = CASES[name]
         results[name] = case(arguments.rounds) if name in ("photos200", "tenth10k") else case()
         print(name, json.dumps(results[name], indent=1, ensure_ascii=False)[:3000], flush=True)
-    out = BENCH / "results" / f"images-{datetime.now():%Y%m%d-%H%M%S}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(f"saved {out}")
+    save_results("images", results)
     return 0
 
 

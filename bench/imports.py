@@ -24,6 +24,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import corpus  # noqa: E402
+from record import save_results  # noqa: E402
 
 
 def main() -> int:
@@ -58,9 +59,7 @@ def main() -> int:
                "seconds": seconds, "pages_per_second": min(arguments.pages, len(pages)) / seconds, "articles_written": written,
                "exit": done.returncode, "check_exit": checked.returncode, "check_summary": checked.stdout.strip()[-200:]}
     print(json.dumps(results, indent=1, ensure_ascii=False))
-    out = BENCH / "results" / f"import-{datetime.now():%Y%m%d-%H%M%S}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    save_results("import", results)
     return 0
 
 

@@ -31,6 +31,7 @@ REPO = BENCH.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(BENCH)]
 
 import corpus  # noqa: E402
+from record import save_results  # noqa: E402
 from images import timed_build  # noqa: E402
 
 QUERIES = ["dang bo", "chi thi 05", "lam theo bac", "Đảng ủy", "hoc tap"]
@@ -144,10 +145,7 @@ def main() -> int:
     finally:
         with_search(site, True)
         shutil.rmtree(site / ".bantin" / "bench-preview", ignore_errors=True)
-    out = BENCH / "results" / f"search-{datetime.now():%Y%m%d-%H%M%S}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(f"saved {out}")
+    save_results("search", results)
     return 0
 
 

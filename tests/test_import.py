@@ -16,7 +16,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from sitekit import REPO, SITE_TOML, article, make_site, read, run_build
+from sitekit import REPO, article, make_site, run_build
 
 DIRECTIVES = (REPO / "content/directives.toml").read_text(encoding="utf-8")
 SEEDS = REPO.parent / "shared" / "seeds"

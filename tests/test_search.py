@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -146,7 +145,7 @@ def test_axe_finds_no_violations_with_results_showing(browser: Any, site: str, s
 def test_the_rest_of_the_site_has_no_script(tmp_path_factory: pytest.TempPathFactory) -> None:
     out = build_sample(tmp_path_factory)
     scripted = [p.relative_to(out).as_posix() for p in out.rglob("*.html")
-                if "<script" in (text := p.read_text(encoding="utf-8")).replace('<script type="application/ld+json">', "")
+                if "<script" in p.read_text(encoding="utf-8").replace('<script type="application/ld+json">', "")
                 and p.parent.name != "tim-kiem"]
     assert scripted == []
 

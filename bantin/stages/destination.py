@@ -22,7 +22,7 @@ OUTPUT_HINT = 'Dùng một thư mục riêng trong dự án, ví dụ: output = 
 
 
 def check_output(output: Path, root: Path, flag: str | None = None) -> None:
-    """Refuse an output folder that could destroy the project or anything outside it (staging() tidies after killed builds).
+    """Refuse an output folder that could destroy the project or anything outside it (write.remove_stale_staging tidies after killed builds).
 
     `flag` names the command-line option the folder came from, if it did not come from site.toml.
     """

@@ -184,10 +184,7 @@ def too_big(name: str) -> ImageFault:
 
 
 def damaged(name: str, error: BaseException) -> ImageFault:
-    """Describe an image whose data cannot be read: not allowed to, or damaged."""
-    if isinstance(error, PermissionError):
-        return ImageFault(f"Không có quyền đọc ảnh “{name}”.",
-                          "Cho phép đọc tệp (ví dụ: chmod a+r tên-tệp, hoặc chown cho người dựng trang), rồi dựng lại.")
+    """Describe an image whose data cannot be read: the system refused (discovery has refused unreadable files), or damaged."""
     if isinstance(error, OSError) and error.errno is not None:
         return ImageFault(f"Không đọc được ảnh “{name}” ({error.strerror}).",
                           "Kiểm tra tệp còn đó và đọc được, rồi dựng lại.")

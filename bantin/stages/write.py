@@ -96,7 +96,6 @@ def staging(output: Path, names: set[str], spare: Path | None = None) -> Iterato
     staging folder: deleting thousands of folders costs more than writing the site (several ms
     each on disks with online discard), and a 10,000-article site has 10,000 of them.
     """
-    remove_stale_staging(output)
     folder = output.parent / f".{output.name}.staging-{os.getpid()}"
     if folder.is_dir() and not folder.is_symlink():
         shutil.rmtree(folder)

@@ -25,16 +25,7 @@ def extract_capture(text: str, source: Path, sections: list[str], fallback_year:
         lines = next((lines[:i] for i, line in enumerate(lines) if line.startswith(marker)), lines)
     found.footer = footer_facts("\n".join(lines))
     kept = [line for line in lines if line and not is_furniture(line)]
-    named = {name.casefold(): name for name in sections}
-    start = 0
-    for index, line in enumerate(kept):  # the head: section names, dates, then the title
-        if line.casefold() in named:
-            found.section = found.section or named[line.casefold()]
-        elif (date := find_date(line))[0] and words(line) <= 8:
-            found.date = found.date or date[0]
-        elif TITLE_WORDS[0] <= words(line) <= TITLE_WORDS[1] and not line.endswith((".", "!", ":")) or index >= 6:
-            found.title, start = line, index + 1
-            break
+    start = read_capture_head(kept, sections, found)
     rest = [line for line in kept[start:] if not (find_date(line)[0] and words(line) <= 3) and line != found.title]
     if not found.title:
         found.notes.append("không tìm thấy tiêu đề")
@@ -63,3 +54,17 @@ def extract_capture(text: str, source: Path, sections: list[str], fallback_year:
     if not body:
         found.notes.append("không tìm thấy nội dung bài")
     return found
+
+
+def read_capture_head(lines: list[str], sections: list[str], found: Imported) -> int:
+    """Read the section, the date and the title from the lines above the article; return where its text starts."""
+    named = {name.casefold(): name for name in sections}
+    for index, line in enumerate(lines):
+        if line.casefold() in named:
+            found.section = found.section or named[line.casefold()]
+        elif (date := find_date(line))[0] and words(line) <= 8:
+            found.date = found.date or date[0]
+        elif TITLE_WORDS[0] <= words(line) <= TITLE_WORDS[1] and not line.endswith((".", "!", ":")) or index >= 6:
+            found.title = line
+            return index + 1
+    return 0

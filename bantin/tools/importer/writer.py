@@ -57,7 +57,7 @@ def text_digest(text: str) -> str:
 
 
 def plan_article(imported: Imported, config: Config, register: Register, section: Section, publish: bool,
-         earlier: dict[str, Path], taken: set[Path]) -> Planned:
+                 earlier: dict[str, Path], taken: set[Path]) -> Planned:
     """Decide the file, front matter and body of one imported article, and whether to write it."""
     key = str(imported.source.resolve())
     if not imported.title or not imported.body.strip():
@@ -65,24 +65,45 @@ def plan_article(imported: Imported, config: Config, register: Register, section
     date = imported.date or datetime.fromtimestamp(imported.source.stat().st_mtime)
     if imported.date is None:
         imported.notes.append(f"không có ngày đăng: lấy ngày sửa tệp ({date:%d/%m/%Y})")
-    slug = slugify(imported.title)
-    stem = f"{date:%Y-%m-%d}-{slug if len(slug) <= MAX_SLUG else slug[:MAX_SLUG].rsplit('-', 1)[0]}"
-    folder = Path("content") / section.slug
     path = earlier.get(key)
-    relative = path.relative_to(config.root) if path is not None else unique(folder / f"{stem}.md", config.root, taken)
+    relative = path.relative_to(config.root) if path is not None else new_path(imported, date, section, config.root, taken)
     taken.add(relative)
     names = {name: copied_name(relative.stem, name) for name in imported.files}
-    copies = {relative.parent / names[name]: file for name, file in imported.files.items()}
     body = imported.body
     for old, new in names.items():
         body = body.replace(f"]({old})", f"]({new})").replace(f"]({old} ", f"]({new} ")
-    directives, unknown = [], []
-    for mention in imported.mentions:
+    directives, unknown = registered(imported.mentions, register)
+    fields = front_matter(imported, date, directives, names, body, publish)
+    extra = {"imported_from": key, "old_url": imported.old_url} if imported.old_url else {"imported_from": key}
+    text = article_text(fields, extra, body)
+    text = text.replace("\n---\n", f"\n  imported_digest: {text_digest(text)}\n---\n", 1)  # the last line of extra
+    copies = {relative.parent / names[name]: file for name, file in imported.files.items()}
+    return Planned(imported, relative, text, copies, action=action_for(path, text), unknown=unknown)
+
+
+def new_path(imported: Imported, date: datetime, section: Section, root: Path, taken: set[Path]) -> Path:
+    """Name a new article's file: its date and slug, in its section's folder, numbered if the name is taken."""
+    slug = slugify(imported.title)
+    stem = f"{date:%Y-%m-%d}-{slug if len(slug) <= MAX_SLUG else slug[:MAX_SLUG].rsplit('-', 1)[0]}"
+    return unique(Path("content") / section.slug / f"{stem}.md", root, taken)
+
+
+def registered(mentions: list[str], register: Register) -> tuple[list[str], list[str]]:
+    """Split the directives a page names into the register's names for them (once each) and those it does not know."""
+    directives: list[str] = []
+    unknown: list[str] = []
+    for mention in mentions:
         directive = register.find(mention)
         if directive is None:
             unknown.append(mention)
         elif directive.name not in directives:
             directives.append(directive.name)
+    return directives, unknown
+
+
+def front_matter(imported: Imported, date: datetime, directives: list[str], names: dict[str, str], body: str,
+                 publish: bool) -> dict[str, object]:
+    """Write an imported article's fields, in the content format's order, leaving out those the page did not have."""
     fields: dict[str, object] = {"title": imported.title, "date": f"{date:%d/%m/%Y %H:%M}"}
     if directives:
         fields["directives"] = directives
@@ -100,15 +121,16 @@ def plan_article(imported: Imported, config: Config, register: Register, section
         fields["aliases"] = [imported.old_url]
     if not publish:
         fields["status"] = "draft"
-    extra = {"imported_from": key, "old_url": imported.old_url} if imported.old_url else {"imported_from": key}
-    text = article_text(fields, extra, body)
-    text = text.replace("\n---\n", f"\n  imported_digest: {text_digest(text)}\n---\n", 1)  # the last line of extra
-    planned = Planned(imported, relative, text, copies, unknown=unknown)
-    if path is not None:
-        current = path.read_text(encoding="utf-8")
-        stored = re.search(r"imported_digest:\s*(\w+)", current)
-        planned.action = "unchanged" if current == text else "update" if stored and stored[1] == text_digest(current) else "edited"
-    return planned
+    return fields
+
+
+def action_for(path: Path | None, text: str) -> str:
+    """Say what writing `text` does to the file an earlier import wrote: nothing new, an update, or nothing (edited)."""
+    if path is None:
+        return "new"
+    current = path.read_text(encoding="utf-8")
+    stored = re.search(r"imported_digest:\s*(\w+)", current)
+    return "unchanged" if current == text else "update" if stored and stored[1] == text_digest(current) else "edited"
 
 
 def article_text(fields: dict[str, object], extra: dict[str, str], body: str) -> str:
