@@ -21,8 +21,10 @@ import pickle
 import re
 import secrets
 import tempfile
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
@@ -34,10 +36,14 @@ P = TypeVar("P")
 S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
-WATCH_SECONDS = 0.5  # how often a run waiting for results checks that no worker died
+IN_FLIGHT = 3  # chunks sent ahead per worker: one under way, the next ones queued
 PARALLEL_THRESHOLD = 200  # fewer items than this are not worth the trip to a worker
 WORKER_NICENESS = 5  # a worker's share of a core it contends for with the parent: about a quarter
 SHARED_PREFIX = "bantin-shared-"
+WORKER_DIED = Problem("(tiến trình dựng)", 0, "Một tiến trình dựng song song bị dừng đột ngột (hết bộ nhớ, bị kill, "
+                      "hoặc một tệp làm thư viện đổ vỡ), nên bản dựng không thể hoàn tất.",
+                      "Dựng lại; nếu lỗi lặp lại, chạy python3 build.py --jobs 1 --debug để biết tệp nào gây ra, "
+                      "và kiểm tra bộ nhớ còn trống.")
 _states: dict[str, RunState] = {}  # in a worker: the run under way (see state_of)
 
 
@@ -74,15 +80,14 @@ class WorkerPool(SerialExecutor):
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self.pool: Pool | None = None
-        self.workers: set[int | None] = set()  # the pids of the pool's processes, to notice one dying
+        self.pool: ProcessPoolExecutor | None = None
 
     def start(self) -> WorkerPool:
         """Fork the workers now, while this process is small (where fork exists)."""
         if self.pool is None and "fork" in multiprocessing.get_all_start_methods():
             remove_stale_shared()
-            self.pool = multiprocessing.get_context("fork").Pool(self.jobs, initializer=start_worker)
-            self.workers = {child.pid for child in multiprocessing.active_children()}
+            self.pool = ProcessPoolExecutor(self.jobs, multiprocessing.get_context("fork"), initializer=start_worker)
+            self.pool.submit(os.getpid)  # with fork, the first task forks every worker at once
         return self
 
     def run(self, work: Callable[[P, T], R], items: Sequence[T], shared: S, prepare: Callable[[S], P],
@@ -94,7 +99,11 @@ class WorkerPool(SerialExecutor):
 
     def across(self, work: Callable[[P, T], R], items: Sequence[T], shared: S, prepare: Callable[[S], P],
                by_reference: Sequence[object]) -> Iterator[R]:
-        """Send the items to the workers in chunks, with `shared` and `by_reference` in a file each reads once."""
+        """Send the items to the workers in chunks, with `shared` and `by_reference` in a file each reads once.
+
+        A few chunks per worker are in flight at a time: the next is packed while the workers
+        work, and the parent never holds every task at once.
+        """
         token = secrets.token_hex(8)  # a worker never mistakes an older run's file for this one
         state = (shared, list(by_reference))
         file = write_shared(token, state)
@@ -103,16 +112,16 @@ class WorkerPool(SerialExecutor):
         inline = None if file else state  # no temporary folder to write in: every task carries the state (slower, the same)
         tasks = (pack((token, file, inline, prepare, work), chunk, places, by_reference) for chunk in chunks(items, size))
         try:
-            results = self.pool.imap(run_chunk, tasks)
-            while True:
-                try:
-                    yield from results.next(timeout=WATCH_SECONDS)
-                except StopIteration:
-                    break
-                except multiprocessing.TimeoutError:
-                    self.check_workers()
+            in_flight = deque(self.pool.submit(run_chunk, task) for task in islice(tasks, IN_FLIGHT * self.jobs))
+            while in_flight:
+                results = in_flight.popleft().result()
+                in_flight.extend(self.pool.submit(run_chunk, task) for task in islice(tasks, 1))
+                yield from results
         except GeneratorExit:  # the caller has all it wanted (zip stops one item early): the workers stay
             raise
+        except BrokenProcessPool:
+            self.terminate()
+            raise BuildError([WORKER_DIED]) from None
         except BaseException:
             self.terminate()  # so that no worker goes on writing while the build unwinds
             raise
@@ -120,28 +129,16 @@ class WorkerPool(SerialExecutor):
             if file is not None:
                 Path(file).unlink(missing_ok=True)
 
-    def check_workers(self) -> None:
-        """Stop the build with a message if a worker died: the pool would replace it, and wait forever for its work."""
-        if self.workers <= {child.pid for child in multiprocessing.active_children()}:
-            return
-        self.terminate()
-        raise BuildError([Problem("(tiến trình dựng)", 0, "Một tiến trình dựng song song bị dừng đột ngột (hết bộ nhớ, bị kill, "
-                                  "hoặc một tệp làm thư viện đổ vỡ), nên bản dựng không thể hoàn tất.",
-                                  "Dựng lại; nếu lỗi lặp lại, chạy python3 build.py --jobs 1 --debug để biết tệp nào gây ra, "
-                                  "và kiểm tra bộ nhớ còn trống.")])
-
     def close(self) -> None:
         """Let the workers finish and exit."""
         if self.pool is not None:
-            self.pool.close()
-            self.pool.join()
+            self.pool.shutdown(wait=True)
             self.pool = None
 
     def terminate(self) -> None:
-        """Stop the workers at once (after an error or an interrupt)."""
+        """Stop the workers: no new chunk starts, and the chunks under way (a few pages each) finish first."""
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
     def __exit__(self, kind: Any, *_: Any) -> None:

@@ -21,7 +21,7 @@ import pickle
 import stat
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from ..stages.content import Article
 from ..stages.config import Section
@@ -109,9 +109,11 @@ class OutputMemo:
                 found[name] = output / name
         return found
 
-    def save(self, keys: dict[str, bytes], output: Path) -> None:
-        """Remember what the build just wrote; a memo that cannot be written only costs speed."""
-        known = {name: (key, *state) for name, key in keys.items() if (state := file_state(output / name)) is not None}
+    def save(self, keys: dict[str, bytes], states: Mapping[str, tuple[int, int, int] | None]) -> None:
+        """Remember what the build just wrote (`states`: each output path's kind, size and time, as the stamp took
+        them); a memo that cannot be written only costs speed."""
+        known = {name: (key, state[1], state[2]) for name, key in keys.items()
+                 if (state := states.get(name)) is not None and stat.S_ISREG(state[0])}
         try:
             temporary = self.file.with_name(f"{MEMO_FILE}.{os.getpid()}.tmp")
             temporary.parent.mkdir(parents=True, exist_ok=True)

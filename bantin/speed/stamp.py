@@ -175,12 +175,23 @@ def output_state(output: Path, listing: tuple[str, ...]) -> str:
 
 def path_states(output: Path, listing: tuple[str, ...]) -> list[tuple[int, int, int]] | None:
     """Return (kind, size, time) of every listed path, or None if one is missing."""
+    states = path_stats(output, listing)
+    return None if None in states else states
+
+
+def path_stats(output: Path, listing: tuple[str, ...]) -> list[tuple[int, int, int] | None]:
+    """Return (kind, size, time) of every listed path, None for one that is missing."""
     base = str(output) + "/"
+    return [stat_of(base + name) for name in listing]
+
+
+def stat_of(path: str) -> tuple[int, int, int] | None:
+    """Return a path's kind, size and time (not following a link), or None if it is missing."""
     try:
-        return [(info.st_mode, info.st_size, info.st_mtime_ns)
-                for info in (os.stat(base + name, follow_symlinks=False) for name in listing)]
+        info = os.stat(path, follow_symlinks=False)
     except OSError:
         return None
+    return info.st_mode, info.st_size, info.st_mtime_ns
 
 
 def state_digest(listing: tuple[str, ...], states: list[tuple[int, int, int]] | None) -> str:

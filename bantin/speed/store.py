@@ -25,7 +25,7 @@ from .executor import SerialExecutor
 from .outputmemo import KeyingRun, OutputKeys, OutputMemo, render_context
 from .parsecache import RACY_NS, ParseCache
 from .parsing import CachedParser
-from .stamp import (Stamp, digest_of, engine_fingerprint, listing_of, earliest_after, path_states, read_stamp, scan,
+from .stamp import (Stamp, digest_of, engine_fingerprint, listing_of, earliest_after, path_stats, read_stamp, scan,
                     state_digest, still_valid, write_stamp)
 
 
@@ -90,14 +90,15 @@ class Store:
     def remember(self, site: Site, parsed: ParseResult, warnings: tuple[Problem, ...], written: set[str], started: float) -> None:
         """Record the memo and the stamp of the output just published (unless an input changed too recently to trust)."""
         keys = self.keys or (self.keying_run.keys if self.keying_run else {})
-        output = self.config.output
-        self.memo.save(keys, output)
+        listing = listing_of(written)
+        states = path_stats(self.config.output, listing)  # stat every output path once, for the memo and the stamp
+        self.memo.save(keys, dict(zip(listing, states)))
         if time.time_ns() - self.inputs.newest <= RACY_NS + int((time.perf_counter() - started) * 1e9):
             write_stamp(self.config.root, None)
             return
-        listing = listing_of(written)
         moments = [moment for item in parsed.articles + parsed.pages for moment in (item.date, item.expires)]
-        write_stamp(self.config.root, Stamp(self.inputs.digest, state_digest(listing, path_states(output, listing)), listing,
+        complete = None if None in states else states
+        write_stamp(self.config.root, Stamp(self.inputs.digest, state_digest(listing, complete), listing,
                                             earliest_after(moments, site.built_at), len(site.pages), len(site.entries), warnings))
 
     def close(self) -> None:
