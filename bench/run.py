@@ -53,13 +53,22 @@ GENS = ("bantin", "pelican", "hugo")
 # ============================================================================ measuring
 
 class TreeMonitor(threading.Thread):
-    """Poll /proc every `interval` s; track the summed RSS of `root` and its descendants."""
+    """Poll /proc every `interval` s; track the summed RSS of `root` and its descendants, and their summed PSS.
+
+    RSS counts a page shared by several processes (forked workers) once in each of them; PSS
+    (proportional set size) divides it among them, so the tree's summed PSS is the memory it
+    really holds. PSS is read from smaps_rollup, which costs the kernel a walk of the page
+    tables, so only every PSS_EVERY-th sample.
+    """
+
+    PSS_EVERY = 10
 
     def __init__(self, root: int, interval: float = 0.02) -> None:
         super().__init__(daemon=True)
         self.root = root
         self.interval = interval
         self.peak = 0          # bytes, max over samples of the summed RSS
+        self.peak_pss = 0      # bytes, max over samples of the summed PSS
         self.peak_procs = 0    # processes in the tree at the peak
         self.samples = 0
         self.last_tree: list[int] = []
@@ -128,6 +137,20 @@ class TreeMonitor(threading.Thread):
         self.samples += 1
         if total > self.peak:
             self.peak, self.peak_procs = total, len(tree)
+        if self.samples % self.PSS_EVERY == 0:
+            self.peak_pss = max(self.peak_pss, sum(self._pss(pid) for pid in tree))
+
+    @staticmethod
+    def _pss(pid: int) -> int:
+        """A process's proportional set size in bytes (0 if gone)."""
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+                for line in f:
+                    if line.startswith(b"Pss:"):
+                        return int(line.split()[1]) * 1024
+        except (OSError, ValueError):
+            pass
+        return 0
 
     def run(self) -> None:
         while not self._halt.is_set():
@@ -264,7 +287,7 @@ def run_measured(cmd: list[str], cwd: Path, log: Path, timeout: float, env: dict
     return {
         "cmd": cmd, "rc": p.returncode, "timed_out": timed_out.is_set(),
         "wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "user": ru.ru_utime, "sys": ru.ru_stime,
-        "peak_rss": mon.peak, "peak_procs": mon.peak_procs, "max_single_rss": ru.ru_maxrss * 1024,
+        "peak_rss": mon.peak, "peak_pss": mon.peak_pss, "peak_procs": mon.peak_procs, "max_single_rss": ru.ru_maxrss * 1024,
         "samples": mon.samples, "output": output, "log": str(log),
         # CPU the rest of the machine used meanwhile (other sessions; includes this harness's polling)
         "busy_before": round(idle_before, 3),
@@ -634,7 +657,7 @@ def do_build(gen: Generator, site: Path, clean: bool, label: str, logs: Path, ar
     ok = r["rc"] == 0 and not r["timed_out"]
     status = "ok" if ok else ("TIMEOUT" if r["timed_out"] else f"rc={r['rc']}")
     print(f"    {gen.name:8s} {label:12s} {status:8s} wall {r['wall']:8.2f} s  cpu {r['cpu']:8.2f} s  "
-          f"peak {r['peak_rss'] / 2**20:8.1f} MiB  other load {r['foreign_share'] * 100:3.0f}%"
+          f"peak {r['peak_rss'] / 2**20:8.1f} MiB (pss {r['peak_pss'] / 2**20:6.1f})  other load {r['foreign_share'] * 100:3.0f}%"
           + ("  (NOISY)" if r["foreign_share"] > NOISY else ""), flush=True)
     if not ok:
         print("      --- output tail ---\n" + "\n".join("      " + l for l in tail(r["output"], 20).splitlines()),
@@ -715,6 +738,7 @@ def summarize(runs: list[dict]) -> dict:
         "wall": median([r["wall"] for r in good]),
         "cpu": median([r["cpu"] for r in good]),
         "peak_rss": max((r["peak_rss"] for r in good), default=None),
+        "peak_pss": max((r.get("peak_pss", 0) for r in good), default=None),
         "noisy_runs": sum(r.get("foreign_share", 0) > NOISY for r in good),
         "error": error,
     }
@@ -833,6 +857,7 @@ def case_serve(gen: Generator, site: Path, manifest: dict, reps: int, logs: Path
         mon.stop()
         fh.close()
     res["peak_rss"] = mon.peak
+    res["peak_pss"] = mon.peak_pss
     res["wall"] = median(res["latencies"])
     res["noisy_runs"] = sum(f > NOISY for f in res.get("foreign_share", []))
     res["runs"] = res["latencies"]
@@ -863,7 +888,7 @@ def report(results: dict, gens: list[str], cases: list[str]) -> str:
     for n, block in results["runs"].items():
         lines.append("")
         lines.append(f"=== N = {n} articles (repeat {block['repeat']}; mean {block['mean_words']} words/article) ===")
-        head = f"{'case':9s} {'generator':9s} {'wall':>9s} {'cpu':>8s} {'peak MiB':>9s}   " + \
+        head = f"{'case':9s} {'generator':9s} {'wall':>9s} {'cpu':>8s} {'peak MiB':>9s} {'pss MiB':>9s}   " + \
                "  ".join(f"{'bantin/' + g + ' wall cpu mem':>24s}" for g in gens if g != "bantin")
         lines.append(head)
         lines.append("-" * len(head))
@@ -894,7 +919,8 @@ def report(results: dict, gens: list[str], cases: list[str]) -> str:
                         if pc and pc.get("ok"):
                             cell = ratio(b["wall"], pc["wall"])
                             if case != "serve":
-                                cell += f" c{ratio(b.get('cpu'), pc.get('cpu'))} m{ratio(b.get('peak_rss'), pc.get('peak_rss'))}"
+                                cell += (f" c{ratio(b.get('cpu'), pc.get('cpu'))} m{ratio(b.get('peak_rss'), pc.get('peak_rss'))}"
+                                         f" p{ratio(b.get('peak_pss'), pc.get('peak_pss'))}")
                             rat.append(f"{cell:>24s}")
                         else:
                             rat.append(f"{'-':>24s}")
@@ -905,7 +931,7 @@ def report(results: dict, gens: list[str], cases: list[str]) -> str:
                         extra += f"  (tool says {statistics.median(said):.0f} ms)"
                 if case == "edit" and c.get("edit_visible") is False:
                     extra += "  STALE OUTPUT"
-                lines.append(f"{case:9s} {g:9s} {wall:>9s} {cpu:>8s} {fmt(c.get('peak_rss'), 'MiB'):>9s}   {extra}")
+                lines.append(f"{case:9s} {g:9s} {wall:>9s} {cpu:>8s} {fmt(c.get('peak_rss'), 'MiB'):>9s} {fmt(c.get('peak_pss'), 'MiB'):>9s}   {extra}")
         lines.append("")
         lines.append("article pages written (file present with the article's marker) / html files / output size:")
         for g in gens:
@@ -922,9 +948,10 @@ def report(results: dict, gens: list[str], cases: list[str]) -> str:
             lines += [f"  ! {f}" for f in block["flags"]]
     lines.append("")
     lines.append("wall/cpu: median over the repeats; cpu = user+sys of the whole process tree; peak = max of the "
-                 "summed RSS of the process tree (polled every 20 ms).")
+                 "summed RSS of the process tree (polled every 20 ms); pss = max of its summed PSS (a page shared by "
+                 "forked workers divided among them: the memory the tree really holds; every 200 ms).")
     lines.append("bantin/<peer> = bantin's figure divided by the peer's: wall, c = cpu, m = peak memory "
-                 "(above 1.00x: bantin takes more).")
+                 "by RSS, p = by PSS (above 1.00x: bantin takes more).")
     lines.append("serve = median ms from saving the edited file until the article's output file contains the new "
                  "sentence (polled every 5 ms).")
     return "\n".join(lines)

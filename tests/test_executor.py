@@ -1,18 +1,20 @@
-"""The executor (bantin/speed/executor.py): work in order, shared state sent once, lean tasks, nothing left behind."""
+"""The executor (bantin/speed/executor.py): work in order, on workers that are sent their tasks or inherit them."""
 
 from __future__ import annotations
 
-import io
 import os
 import pickle
 import subprocess
 import sys
-from dataclasses import replace
+import threading
 from pathlib import Path
+
+import pytest
 
 from bantin.pipeline import BuildRequest, load_site
 from bantin.speed import Speed
-from bantin.speed.executor import SHARED_PREFIX, WORKER_NICENESS, RunState, SerialExecutor, WorkerPool, _states, pack, table_item
+from bantin.problems import BuildError
+from bantin.speed.executor import WORKER_DIED, WORKER_NICENESS, SerialExecutor, WorkerPool
 from bantin.stages.config import load_config
 from sitekit import REPO, article, make_site, snapshot
 
@@ -34,54 +36,11 @@ def loaded_site(tmp_path: Path, count: int = 30):
     return site
 
 
-def unpack(packed: bytes, table: list[object]) -> list[object]:
-    """Read a task as a worker does, with its run's table at hand."""
-    _states.clear()
-    _states["run"] = RunState(None, table)
-    buffer = io.BytesIO(packed)
-    pickle.load(buffer)
-    return pickle.load(buffer)
-
-
-def pages_and_table(site):
-    """Return the article pages and the table of teasers a render sends by reference."""
-    teasers = [entry.teaser for entry in site.entries]
-    return [page for page in site.pages if page.template == "article.html"], teasers, {id(t): i for i, t in enumerate(teasers)}
-
-
-def test_pages_sent_by_reference_come_back_equal_and_share_one_copy_of_each_teaser(tmp_path: Path) -> None:
-    pages, teasers, places = pages_and_table(loaded_site(tmp_path))
-    first, second = (unpack(pack(("run",), batch, places, teasers), teasers) for batch in (pages[:15], pages[15:]))
-    assert first + second == pages
-    shown = [teaser for page in first + second for teaser in page.data.related + page.data.others]
-    assert shown and all(any(teaser is t for t in teasers) for teaser in shown)  # the table's own objects
-
-
-def test_a_task_names_a_teaser_instead_of_carrying_it(tmp_path: Path) -> None:
-    pages, teasers, places = pages_and_table(loaded_site(tmp_path))
-    page = next(page for page in pages if page.data.related)
-    lean, whole = pack(("run",), [page], places, teasers), pack(("run",), [page], {}, ())
-    title = page.data.related[0].title.encode()
-    assert title in whole and title not in lean
-
-
-def test_a_task_carries_an_articles_body_once_with_where_its_links_point(tmp_path: Path) -> None:
-    pages, teasers, places = pages_and_table(loaded_site(tmp_path))
-    page = pages[0]
+def test_an_entry_keeps_its_article_as_parsed_with_where_its_links_point(tmp_path: Path) -> None:
+    page = next(page for page in loaded_site(tmp_path).pages if page.template == "article.html")
     assert 'href="bantin:tin-tuc/bai-1.md"' in page.data.article.body_html  # the record as parsed, not a resolved copy
     assert page.data.links == (("tin-tuc/bai-1.md", "/ban-tin/tin-tuc/bai-thu-1/", None),)
-    packed = pack(("run",), [page], places, teasers)
-    assert packed.count("làm theo gương Bác".encode()) == 1
-    assert unpack(packed, teasers)[0].data.body_html == page.data.body_html
-
-
-def test_a_teaser_missing_from_the_table_travels_whole(tmp_path: Path) -> None:
-    pages, teasers, places = pages_and_table(loaded_site(tmp_path))
-    page = next(page for page in pages if page.data.related)
-    stranger = replace(page.data.related[0], title="Một bài không có trong bảng")
-    changed = replace(page, data=replace(page.data, related=(stranger,)))
-    assert unpack(pack(("run",), [changed], places, teasers), teasers) == [changed]
-    assert table_item("run", 0) is teasers[0]
+    assert 'href="/ban-tin/tin-tuc/bai-thu-1/"' in page.data.body_html  # resolved where it is read
 
 
 def square(offset: int, number: int) -> int:
@@ -98,7 +57,63 @@ def test_results_come_back_in_order_in_one_process_and_across_the_workers() -> N
     with WorkerPool(2) as workers:
         assert list(workers.run(square, list(range(500)), 9, plus_one)) == [10 + n * n for n in range(500)]
         assert list(workers.run(square, list(range(5)), 0, plus_one)) == [1, 2, 5, 10, 17]  # few: done here
+        assert list(workers.forked(square, list(range(500)), 9, plus_one)) == [10 + n * n for n in range(500)]
+        assert list(workers.run(square, list(range(300)), 0, plus_one)) == [1 + n * n for n in range(300)]  # a new pool
     assert list(SerialExecutor().run(square, list(range(5)), 0, plus_one)) == [1, 2, 5, 10, 17]
+    assert list(SerialExecutor().forked(square, list(range(5)), 0, plus_one)) == [1, 2, 5, 10, 17]
+
+
+class Unpicklable:
+    """A value pickle refuses: it can reach a worker only by being inherited."""
+
+    def __init__(self, number: int) -> None:
+        self.number, self.lock = number, threading.Lock()
+
+
+def unpicklable_square(offset: int, item: Unpicklable) -> tuple[int, int]:
+    """Square an inherited item's number, and say which process did it (in a worker)."""
+    return offset + item.number ** 2, os.getpid()
+
+
+def shared_offset(shared: Unpicklable) -> int:
+    """Prepare a run from shared state that could not have been pickled."""
+    return shared.number
+
+
+def test_a_forked_run_inherits_its_items_and_shared_state_so_nothing_is_pickled_but_results() -> None:
+    items = [Unpicklable(n) for n in range(400)]
+    with pytest.raises(Exception):
+        pickle.dumps(items[0])
+    with WorkerPool(2) as workers:
+        done = list(workers.forked(unpicklable_square, items, Unpicklable(7), shared_offset))
+        assert workers.pool is None  # the parse workers were stopped before the render's were forked
+    assert [value for value, _ in done] == [7 + n * n for n in range(400)]
+    assert len({pid for _, pid in done} - {os.getpid()}) == 2  # both workers took part, none of it ran here
+
+
+def dies_at_250(_: object, number: int) -> int:
+    """Stand for a worker the system kills (out of memory) halfway through a run."""
+    if number == 250:
+        os._exit(9)
+    return number
+
+
+def fails_at_250(_: object, number: int) -> int:
+    """Stand for an engine bug met halfway through a run."""
+    if number == 250:
+        raise ZeroDivisionError("bug")
+    return number
+
+
+@pytest.mark.parametrize("call", ["run", "forked"])
+def test_a_dead_worker_stops_a_run_with_the_message_and_an_engine_bug_keeps_its_own_error(call: str) -> None:
+    with WorkerPool(2) as workers:
+        with pytest.raises(BuildError) as stopped:
+            list(getattr(workers, call)(dies_at_250, list(range(400)), 0, plus_one))
+        assert list(stopped.value.problems) == [WORKER_DIED]
+        with pytest.raises(ZeroDivisionError, match="bug"):
+            list(getattr(workers, call)(fails_at_250, list(range(400)), 0, plus_one))
+        assert list(workers.run(square, list(range(300)), 0, plus_one))[-1] == 1 + 299 * 299  # the pool starts again
 
 
 def niceness(_: object, __: object) -> int:
@@ -113,17 +128,11 @@ def test_the_workers_let_the_parent_go_first() -> None:
     assert os.nice(0) == parent  # the parent itself keeps its priority
 
 
-def test_a_parallel_build_leaves_no_temporary_file_behind_and_clears_what_a_killed_one_left(tmp_path: Path) -> None:
+def test_a_parallel_build_writes_what_the_reference_build_writes(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site", many_articles(230))
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    stale = temporary / f"{SHARED_PREFIX}999999999-0123456789abcdef-x.pickle"  # a build killed long ago (no such process)
-    stale.write_bytes(b"old")
-    env = dict(os.environ, TMPDIR=str(temporary))
     done = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "--jobs", "2"],
-                          capture_output=True, text=True, env=env, timeout=300)
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert list(temporary.iterdir()) == []
     one = make_site(tmp_path / "one", many_articles(230))
     subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(one), "--jobs", "1", "--no-cache"], check=True,
                    capture_output=True, timeout=300)

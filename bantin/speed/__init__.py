@@ -24,7 +24,7 @@ from typing import Any
 from ..stages.config import Config
 from ..stages.content import ParseJob, ParseMany, Parsed, ParseSettings, parse_job, parse_serially
 from ..stages.model import Output, Site
-from ..stages.render import Kept, Run, run_serially
+from ..stages.render import Kept, Run
 from ..stages.write import Staging, StagingReport
 from .executor import SerialExecutor, WorkerPool
 from .keptimages import KeptImages
@@ -85,10 +85,12 @@ class Speed:
         return parse_serially
 
     def run(self, site: Site) -> Run:
-        """Return how the render stage runs its batches (keying every output when the store will remember them)."""
+        """Return how the render stage runs its batches: on workers forked with the site model in memory, keying every
+        output where it is made when the store will remember them."""
         if self.store is not None:
-            return self.store.keying(site, self.executor.run)
-        return self.executor.run if isinstance(self.executor, WorkerPool) else run_serially
+            self.store.settled()  # no thread of ours is writing while the workers are forked
+            return self.store.keying(site, self.executor.forked)
+        return self.executor.forked
 
     @property
     def kept(self) -> Kept:

@@ -1,50 +1,48 @@
-"""The executor: a stage's work run in this process, or on worker processes forked while the parent is small.
+"""The executor: a stage's work run in this process, or on worker processes.
 
-Both kinds offer one call, `run(work, items, shared, prepare, by_reference=())`: it returns
-`work(prepare(shared), item)` for every item, in order. `prepare` runs once per process and
-build (a Markdown engine, compiled templates); `shared` reaches each worker once, through a
-temporary file, and so do the objects listed in `by_reference` (teasers, which a dozen pages
-each show): a task names them by their place instead of carrying a copy.
+Both kinds offer two calls with one meaning: `run(work, items, shared, prepare)` and
+`forked(...)` return `work(prepare(shared), item)` for every item, in order. `prepare` runs
+once per process and run (a Markdown engine, compiled templates). They differ in how the
+work reaches the workers:
 
-A forked child starts as a copy of its parent, and the memory it shares is counted again
-in its resident size. So the pool is forked at the start of a build, before the parent
-holds any content, and the same workers parse every file and later render the pages.
+- `run` sends it to workers forked at the start of the build, while the parent holds nothing
+  but the configuration: each task carries its items and `shared`, pickled. For the parse,
+  whose items are small (a file's path and stat) and whose results must come back anyway.
+- `forked` forks fresh workers for one run, which inherit the items and `shared` as they are
+  in memory: only the bounds of each chunk travel, and the results come back. For the render,
+  whose items are the whole site model (66 MB of pages for 10,000 articles, which took longer
+  to pickle and unpickle than to write) and whose results are small. The workers share the
+  parent's pages until they write to them: they hold less than a copy of the model (see
+  bench/README.md, peak PSS), though each one's resident size counts the shared pages again.
 """
 
 from __future__ import annotations
 
 import gc
-import io
 import multiprocessing
 import os
-import pickle
-import re
 import secrets
-import tempfile
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from ..problems import BuildError, Problem
-from .packing import TaskPickler
-from ..stages.write import process_alive
 
 P = TypeVar("P")
 S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
-IN_FLIGHT = 3  # chunks sent ahead per worker: one under way, the next ones queued
 PARALLEL_THRESHOLD = 200  # fewer items than this are not worth the trip to a worker
+IN_FLIGHT = 3  # chunks handed out ahead per worker: one under way, the next ones queued
 WORKER_NICENESS = 5  # a worker's share of a core it contends for with the parent: about a quarter
-SHARED_PREFIX = "bantin-shared-"
 WORKER_DIED = Problem("(tiến trình dựng)", 0, "Một tiến trình dựng song song bị dừng đột ngột (hết bộ nhớ, bị kill, "
                       "hoặc một tệp làm thư viện đổ vỡ), nên bản dựng không thể hoàn tất.",
                       "Dựng lại; nếu lỗi lặp lại, chạy python3 build.py --jobs 1 --debug để biết tệp nào gây ra, "
                       "và kiểm tra bộ nhớ còn trống.")
-_states: dict[str, RunState] = {}  # in a worker: the run under way (see state_of)
+_prepared: dict[str, Any] = {}  # in a worker: what it prepared for the run under way (the last run's is forgotten)
+_inherited: tuple[Any, ...] | None = None  # in the parent while it forks a run's workers, and in them (see forked)
 
 
 class SerialExecutor:
@@ -56,11 +54,14 @@ class SerialExecutor:
         """Nothing to start."""
         return self
 
-    def run(self, work: Callable[[P, T], R], items: Sequence[T], shared: S, prepare: Callable[[S], P],
-            by_reference: Sequence[object] = ()) -> Iterator[R]:
+    def run(self, work: Callable[[P, T], R], items: Sequence[T], shared: S, prepare: Callable[[S], P]) -> Iterator[R]:
         """Return work(prepare(shared), item) for every item, in order."""
         prepared = prepare(shared)
         return (work(prepared, item) for item in items)
+
+    def forked(self, work: Callable[[P, T], R], items: Sequence[T], shared: S, prepare: Callable[[S], P]) -> Iterator[R]:
+        """Return work(prepare(shared), item) for every item, in order (see the module's docstring)."""
+        return SerialExecutor.run(self, work, items, shared, prepare)
 
     def close(self) -> None:
         """Nothing to stop."""
@@ -83,66 +84,88 @@ class WorkerPool(SerialExecutor):
         self.pool: ProcessPoolExecutor | None = None
 
     def start(self) -> WorkerPool:
-        """Fork the workers now, while this process is small (where fork exists)."""
-        if self.pool is None and "fork" in multiprocessing.get_all_start_methods():
-            remove_stale_shared()
-            self.pool = ProcessPoolExecutor(self.jobs, multiprocessing.get_context("fork"), initializer=start_worker)
-            self.pool.submit(os.getpid)  # with fork, the first task forks every worker at once
+        """Fork the workers that `run` uses now, while this process is small (where fork exists)."""
+        if self.pool is None and can_fork():
+            self.pool = fork_workers(self.jobs)
         return self
 
-    def run(self, work: Callable[[P, T], R], items: Sequence[T], shared: S, prepare: Callable[[S], P],
-            by_reference: Sequence[object] = ()) -> Iterator[R]:
-        """Return work(prepare(shared), item) for every item, in order, across the workers when there are many."""
+    def run(self, work: Callable[[P, T], R], items: Sequence[T], shared: S, prepare: Callable[[S], P]) -> Iterator[R]:
+        """Return work(prepare(shared), item) for every item, in order, on the pool's workers when there are many."""
         if len(items) < PARALLEL_THRESHOLD or self.start().pool is None:
-            return super().run(work, items, shared, prepare, by_reference)
-        return self.across(work, items, shared, prepare, by_reference)
+            return super().run(work, items, shared, prepare)
+        token = secrets.token_hex(8)  # a worker never takes what it prepared for an earlier run for this one's
+        chunked = ((run_chunk, token, prepare, shared, work, chunk) for chunk in chunks(items, self.chunk_size(items)))
+        return self.results(self.pool, chunked, self.terminate)
 
-    def across(self, work: Callable[[P, T], R], items: Sequence[T], shared: S, prepare: Callable[[S], P],
-               by_reference: Sequence[object]) -> Iterator[R]:
-        """Send the items to the workers in chunks, with `shared` and `by_reference` in a file each reads once.
-
-        A few chunks per worker are in flight at a time: the next is packed while the workers
-        work, and the parent never holds every task at once.
-        """
-        token = secrets.token_hex(8)  # a worker never mistakes an older run's file for this one
-        state = (shared, list(by_reference))
-        file = write_shared(token, state)
-        places = {id(obj): place for place, obj in enumerate(by_reference)} if file else {}
-        size = max(1, min(64, len(items) // (self.jobs * 8)))
-        inline = None if file else state  # no temporary folder to write in: every task carries the state (slower, the same)
-        tasks = (pack((token, file, inline, prepare, work), chunk, places, by_reference) for chunk in chunks(items, size))
+    def forked(self, work: Callable[[P, T], R], items: Sequence[T], shared: S, prepare: Callable[[S], P]) -> Iterator[R]:
+        """Return work(prepare(shared), item) for every item, in order, on workers forked for this run (the pool's are
+        stopped first: they hold memory, and nothing else runs meanwhile)."""
+        if len(items) < PARALLEL_THRESHOLD or not can_fork():
+            return super().run(work, items, shared, prepare)
+        self.close()
+        global _inherited
+        _inherited = (work, items, shared, prepare)
+        gc.freeze()  # a worker's collector never walks what it inherited: touching all of it would copy every page
         try:
-            in_flight = deque(self.pool.submit(run_chunk, task) for task in islice(tasks, IN_FLIGHT * self.jobs))
+            pool = fork_workers(self.jobs)
+        finally:
+            gc.unfreeze()
+            _inherited = None
+        size = self.chunk_size(items)
+        bounds = ((run_inherited, start, min(start + size, len(items))) for start in range(0, len(items), size))
+        return self.results(pool, bounds, lambda: pool.shutdown(wait=True, cancel_futures=True), pool.shutdown)
+
+    def chunk_size(self, items: Sequence[Any]) -> int:
+        """Return how many items a task holds: enough that a task is worth its trip, few enough to share the work evenly."""
+        return max(1, min(64, len(items) // (self.jobs * 8)))
+
+    def results(self, pool: ProcessPoolExecutor, tasks: Iterable[tuple[Any, ...]], stop: Callable[[], None],
+                done: Callable[[], None] = lambda: None) -> Iterator[Any]:
+        """Hand the tasks to the pool a few ahead, and yield their results in order; `stop` the workers after an error."""
+        tasks = iter(tasks)
+        try:
+            in_flight: deque[Future] = deque(pool.submit(*task) for task in islice(tasks, IN_FLIGHT * self.jobs))
             while in_flight:
                 results = in_flight.popleft().result()
-                in_flight.extend(self.pool.submit(run_chunk, task) for task in islice(tasks, 1))
+                in_flight.extend(pool.submit(*task) for task in islice(tasks, 1))
                 yield from results
-        except GeneratorExit:  # the caller has all it wanted (zip stops one item early): the workers stay
+        except GeneratorExit:  # the caller has all it wanted (zip stops one item early)
+            done()
             raise
         except BrokenProcessPool:
-            self.terminate()
+            stop()
             raise BuildError([WORKER_DIED]) from None
         except BaseException:
-            self.terminate()  # so that no worker goes on writing while the build unwinds
+            stop()  # so that no worker goes on writing while the build unwinds
             raise
-        finally:
-            if file is not None:
-                Path(file).unlink(missing_ok=True)
+        done()
 
     def close(self) -> None:
-        """Let the workers finish and exit."""
+        """Let the pool's workers finish and exit."""
         if self.pool is not None:
             self.pool.shutdown(wait=True)
             self.pool = None
 
     def terminate(self) -> None:
-        """Stop the workers: no new chunk starts, and the chunks under way (a few pages each) finish first."""
+        """Stop the pool's workers: no new task starts, and the tasks under way (a few files each) finish first."""
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
     def __exit__(self, kind: Any, *_: Any) -> None:
         self.close() if kind is None else self.terminate()
+
+
+def can_fork() -> bool:
+    """Tell whether workers can be forked here (not on Windows; elsewhere every build runs in one process)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def fork_workers(jobs: int) -> ProcessPoolExecutor:
+    """Fork `jobs` workers now, each a copy of this process as it is."""
+    pool = ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), initializer=start_worker)
+    pool.submit(os.getpid)  # with fork, the first task forks every worker at once, here
+    return pool
 
 
 def chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
@@ -152,88 +175,27 @@ def chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def pack(header: tuple[Any, ...], chunk: list[Any], places: dict[int, int], table: Sequence[object]) -> bytes:
-    """Pickle a task: what the run is, then its items, naming the objects of the run's table by their place."""
-    buffer = io.BytesIO()
-    pickle.dump(header, buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    TaskPickler(buffer, places, table if places else (), table_item, header[0]).dump(chunk)
-    return buffer.getvalue()
+def run_chunk(token: str, prepare: Callable[[Any], Any], shared: Any, work: Callable[[Any, Any], Any], chunk: list[Any]) -> list[Any]:
+    """Run one chunk of a run's items in a worker, preparing the run's shared state the first time."""
+    if token not in _prepared:
+        _prepared.clear()
+        _prepared[token] = prepare(shared)
+    return [work(_prepared[token], item) for item in chunk]
 
 
-def table_item(token: str, place: int) -> object:
-    """Return the object at `place` in the table of the run under way (in a worker)."""
-    return _states[token].table[place]
-
-
-def run_chunk(packed: bytes) -> list[Any]:
-    """Run one chunk of a run's items in a worker, reading and preparing the run's shared state the first time."""
-    buffer = io.BytesIO(packed)
-    token, file, inline, prepare, work = pickle.load(buffer)
-    state = state_of(token, file, inline)
-    chunk = pickle.load(buffer)
-    prepared = state.prepared(prepare)
-    return [work(prepared, item) for item in chunk]
-
-
-class RunState:
-    """A run's shared state in a worker, its table of objects sent by reference, and what was prepared of it."""
-
-    def __init__(self, shared: Any, table: list[object]) -> None:
-        self.shared, self.table = shared, table
-        self.made: tuple[Any] | None = None
-
-    def prepared(self, prepare: Callable[[Any], Any]) -> Any:
-        """Return prepare(shared), made once."""
-        if self.made is None:
-            self.made = (prepare(self.shared),)
-        return self.made[0]
-
-
-def state_of(token: str, file: str | None, inline: tuple[Any, list[object]] | None) -> RunState:
-    """Return the state of the run under way, reading its file once per worker (the last run's is forgotten)."""
-    state = _states.get(token)
-    if state is None:
-        if inline is None:
-            with open(file, "rb") as data:
-                inline = pickle.load(data)
-        _states.clear()
-        state = _states[token] = RunState(*inline)
-    return state
-
-
-def write_shared(token: str, state: object) -> str | None:
-    """Write a run's shared state to a temporary file named for this process (see remove_stale_shared)."""
-    try:
-        handle, name = tempfile.mkstemp(prefix=f"{SHARED_PREFIX}{os.getpid()}-{token}-", suffix=".pickle")
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(state, out, protocol=pickle.HIGHEST_PROTOCOL)
-    except OSError:  # no temporary folder can be written (or it is full)
-        if "name" in locals():
-            Path(name).unlink(missing_ok=True)
-        return None
-    return name
-
-
-def remove_stale_shared() -> None:
-    """Delete what builds that were killed left in the temporary folder: files of processes no longer running."""
-    folder = Path(tempfile.gettempdir())
-    pattern = re.compile(rf"{re.escape(SHARED_PREFIX)}(\d+)-")
-    try:
-        names = [entry.name for entry in os.scandir(folder) if entry.name.startswith(SHARED_PREFIX)]
-    except OSError:
-        return
-    for name in names:
-        match = pattern.match(name)
-        if match and not process_alive(int(match.group(1))):
-            (folder / name).unlink(missing_ok=True)
-
+def run_inherited(start: int, stop: int) -> list[Any]:
+    """Run items start..stop of the run this worker inherited, preparing its shared state the first time."""
+    work, items, shared, prepare = _inherited
+    if "inherited" not in _prepared:
+        _prepared["inherited"] = prepare(shared)
+    return [work(_prepared["inherited"], item) for item in items[start:stop]]
 
 
 def start_worker() -> None:
     """Set up a worker process: collect cycles as usual, and let the parent go first when both want a core.
 
-    The workers wait for the parent between stages (it assembles the site model, sends the
-    batches, takes the results): given the first turn, it holds them up less, and they still
+    The workers wait for the parent between stages (it assembles the site model, hands out
+    the tasks, takes the results): given the first turn, it holds them up less, and they still
     get every cycle it leaves. On an editor's machine the build also yields to the desktop.
     """
     gc.enable()  # the parent pauses collection during a build (see pipeline.build)

@@ -151,8 +151,8 @@ class KeyingRun:
         self.keys: dict[str, bytes] = {}
 
     def __call__(self, work: Callable[[Any, Any], Any], items: Sequence[Output], shared: Any,
-                 prepare: Callable[[Any], Any], by_reference: Sequence[object] = ()) -> Iterator[Any]:
+                 prepare: Callable[[Any], Any]) -> Iterator[Any]:
         """Run `work` on every output, noting its key."""
-        for result, keys in self.inner(partial(keyed_work, work), items, shared, partial(keyed_prepare, prepare, self.context), by_reference):
+        for result, keys in self.inner(partial(keyed_work, work), items, shared, partial(keyed_prepare, prepare, self.context)):
             self.keys.update(keys)
             yield result

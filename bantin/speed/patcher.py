@@ -280,11 +280,10 @@ class PreviewSession:
         todo, keys = self.keyer.changed(outputs, self.keys)
         return todo, keys | dict.fromkeys((o.output for o in site.assets), b"")  # copied files: the writer compares them
 
-    def run(self, work: Callable[[Any, Any], Any], items: Sequence[Any], shared: Any, prepare: Callable[[Any], Any],
-            by_reference: Sequence[object] = ()) -> Iterator[Any]:
+    def run(self, work: Callable[[Any, Any], Any], items: Sequence[Any], shared: Any, prepare: Callable[[Any], Any]) -> Iterator[Any]:
         """Make a few outputs here with the renderer of the last rebuild (while the context holds), many on the workers."""
         if len(items) >= PARALLEL_THRESHOLD:
-            return self.speed.executor.run(work, items, shared, prepare, by_reference)
+            return self.speed.executor.forked(work, items, shared, prepare)
         context = self.keyer.context if self.keyer else b""
         if self.renderer is None or self.renderer[0] != context:
             self.renderer = (context, prepare(shared))

@@ -101,6 +101,10 @@ class Store:
         write_stamp(self.config.root, Stamp(self.inputs.digest, state_digest(listing, complete), listing,
                                             earliest_after(moments, site.built_at), len(site.pages), len(site.entries), warnings))
 
+    def settled(self) -> None:
+        """Let the parse cache's writer thread finish what it was handed."""
+        self.cache.wait()
+
     def close(self) -> None:
         """Finish writing the parse cache."""
         self.cache.close()

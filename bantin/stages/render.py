@@ -36,11 +36,10 @@ P = TypeVar("P")
 S = TypeVar("S")
 T = TypeVar("T")
 R = TypeVar("R")
-Run = Callable[..., Iterator[Any]]  # run(work, items, shared, prepare, by_reference=()): see run_serially
+Run = Callable[..., Iterator[Any]]  # run(work, items, shared, prepare): see run_serially
 
 
-def run_serially(work: Callable[[P, T], R], items: Sequence[T], shared: S, prepare: Callable[[S], P],
-                 by_reference: Sequence[object] = ()) -> Iterator[R]:
+def run_serially(work: Callable[[P, T], R], items: Sequence[T], shared: S, prepare: Callable[[S], P]) -> Iterator[R]:
     """Run `work(prepare(shared), item)` for every item, in order, in this process (the build's workers do the same)."""
     prepared = prepare(shared)
     return (work(prepared, item) for item in items)
@@ -298,10 +297,9 @@ def render(site: Site, outputs: Sequence[Output], staging: Staging, run: Run = r
     """
     indexes = [PendingIndex(o, kept.indexes) for o in outputs if isinstance(o, SearchIndex)]
     ordered = sorted((o for o in outputs if not isinstance(o, SearchIndex)), key=neighbourhood)
-    teasers = [entry.teaser for entry in site.entries]  # each shown on a dozen pages: sent to a worker once
     written, names, problems = 0, [], ()
     try:
-        for done in run(render_one, ordered, RenderJob(setup_for(site, kept), staging), prepare, by_reference=teasers):
+        for done in run(render_one, ordered, RenderJob(setup_for(site, kept), staging), prepare):
             written += done.written.written
             names += done.written.names
             problems = problems or done.problems
