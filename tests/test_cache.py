@@ -97,11 +97,44 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     build(BuildRequest(root))
     for file in (root / ".bantin/cache").rglob("*"):
         if file.is_file():  # the parse cache, the memo of outputs, the kept image variants
-            file.write_bytes(b"not a cache at all" * 100)
+            file.write_bytes(b"not a cache at all" * 100)  # (and the compiled templates)
     edit_body(root)
     result = build(BuildRequest(root))
     assert result.site is not None
     assert snapshot(root / "public") == clean_build(root, tmp_path / "clean")
+
+
+def test_the_theme_is_kept_compiled_and_an_edited_template_is_compiled_again(tmp_path: Path) -> None:
+    root = bulletin(tmp_path / "site")
+    footer = (DEFAULT_THEME / "templates/_footer.html").read_text(encoding="utf-8")  # a cached partial, on every page
+    (root / "theme/templates").mkdir(parents=True)
+    mine = root / "theme/templates/_footer.html"
+    mine.write_text(footer.replace("</footer>", "<p>Chân trang một</p></footer>", 1), encoding="utf-8")
+    kept = root / ".bantin/cache/templates"
+    kept.mkdir(parents=True)
+    (kept / "0123456789abcdef-older").write_bytes(b"compiled by another engine")
+    build(BuildRequest(root))
+    compiled = {file.name: file.read_bytes() for file in kept.iterdir()}
+    assert len(compiled) >= 10 and "0123456789abcdef-older" not in compiled  # every template used; another engine's gone
+    mine.write_text(footer.replace("</footer>", "<p>Chân trang hai</p></footer>", 1), encoding="utf-8")  # same file, new text
+    build(BuildRequest(root))
+    assert "Chân trang hai" in (root / "public/index.html").read_text(encoding="utf-8")
+    assert snapshot(root / "public") == clean_build(root, tmp_path / "clean")
+    recompiled = [name for name, code in compiled.items() if (kept / name).read_bytes() != code]
+    assert len(recompiled) == 1  # the footer alone
+
+
+def test_a_template_kept_compiled_never_carries_the_last_stylesheet_version_or_address(tmp_path: Path) -> None:
+    root = bulletin(tmp_path / "site")
+    build(BuildRequest(root))
+    (root / "theme/static").mkdir(parents=True)
+    css = (DEFAULT_THEME / "static/bantin.css").read_text(encoding="utf-8")
+    (root / "theme/static/bantin.css").write_text(css + "\n.moi { color: #a4161a; }\n", encoding="utf-8")
+    build(BuildRequest(root))  # `'bantin.css'|static_url` names the new version
+    assert snapshot(root / "public") == clean_build(root, tmp_path / "clean")
+    build(BuildRequest(root, base_url="https://vidu.github.io/thu-nghiem/"))  # and `'/'|url` the new address
+    page = (root / "public/index.html").read_text(encoding="utf-8")
+    assert 'href="/thu-nghiem/"' in page and 'href="/ban-tin/' not in page
 
 
 def test_without_the_cache_nothing_is_kept_between_builds(tmp_path: Path) -> None:

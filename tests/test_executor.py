@@ -7,6 +7,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,8 @@ class Unpicklable:
 
 
 def unpicklable_square(offset: int, item: Unpicklable) -> tuple[int, int]:
-    """Square an inherited item's number, and say which process did it (in a worker)."""
+    """Square an inherited item's number, and say which process did it (in a worker), taking as long as a page."""
+    time.sleep(0.001)
     return offset + item.number ** 2, os.getpid()
 
 
@@ -80,21 +82,29 @@ def shared_offset(shared: Unpicklable) -> int:
     return shared.number
 
 
-def test_a_forked_run_inherits_its_items_and_shared_state_so_nothing_is_pickled_but_results() -> None:
+def test_a_forked_run_inherits_its_items_and_shared_state_and_this_process_is_one_of_its_jobs() -> None:
     items = [Unpicklable(n) for n in range(400)]
     with pytest.raises(Exception):
         pickle.dumps(items[0])
-    with WorkerPool(2) as workers:
-        done = list(workers.forked(unpicklable_square, items, Unpicklable(7), shared_offset))
-        assert workers.pool is None  # the parse workers were stopped before the render's were forked
-    assert [value for value, _ in done] == [7 + n * n for n in range(400)]
-    assert len({pid for _, pid in done} - {os.getpid()}) == 2  # both workers took part, none of it ran here
+    for jobs in (2, 3):
+        with WorkerPool(jobs) as workers:
+            workers.start()
+            done = list(workers.forked(unpicklable_square, items, Unpicklable(7), shared_offset))
+            assert workers.pool is None  # the parse workers were stopped before the render's were forked
+        assert [value for value, _ in done] == [7 + n * n for n in range(400)]
+        doers = {pid for _, pid in done}
+        assert os.getpid() in doers and len(doers) == jobs  # this process is one of the jobs: jobs - 1 workers were forked
+
+
+TEST_PROCESS = os.getpid()
 
 
 def dies_at_250(_: object, number: int) -> int:
-    """Stand for a worker the system kills (out of memory) halfway through a run."""
-    if number == 250:
+    """Stand for a worker the system kills (out of memory) halfway through a run: the first worker past item 250 dies
+    (this process takes part in a forked run, and must not)."""
+    if number >= 250 and os.getpid() != TEST_PROCESS:
         os._exit(9)
+    time.sleep(0.001)  # as long as a page takes, so that the workers get their share
     return number
 
 

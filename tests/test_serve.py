@@ -365,6 +365,42 @@ def test_base_url_override_moves_the_preview(tmp_path: Path, serve) -> None:
     assert served.get("/ban-tin/")[0] == 404
 
 
+def children_of(pid: int) -> set[int]:
+    """List the processes whose parent is `pid`, from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # not a process, or gone meanwhile
+        if int(fields[1]) == pid:
+            found.add(int(entry.name))
+    return found
+
+
+def gone(pid: int) -> bool:
+    """Tell whether a process has exited (a zombie left for init to reap counts as gone)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGHUP])
+def test_a_killed_or_hung_up_preview_leaves_no_worker_behind(tmp_path: Path, serve, signum: int) -> None:
+    served = serve(bulletin(tmp_path / "site"), "--jobs", "2")
+    workers = children_of(served.process.pid)
+    assert len(workers) == 2  # the parse workers, forked at the start
+    served.process.send_signal(signum)
+    code = served.process.wait(timeout=TIMEOUT)
+    if signum == signal.SIGHUP:  # the terminal closed: a clean stop, as with Ctrl+C
+        assert code == 0 and "Đã dừng bản xem trước." in served.stdout
+    deadline = time.monotonic() + 10
+    while not all(gone(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [pid for pid in workers if not gone(pid)] == []  # an orphan would wait for work until the machine stops
+
+
 def test_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
     root = bulletin(tmp_path / "site")
     with socket.socket() as taken:

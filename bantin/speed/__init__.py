@@ -2,8 +2,9 @@
 
 - the **executor** (executor.py) runs a stage's work in this process or on worker processes;
 - the **store** (store.py) keeps what lasts between builds in .bantin/: the parse cache, the
-  output memo, the stamp of the last build, the spare site to recycle and the encoded image
-  variants (keptimages.py);
+  output memo, the stamp of the last build, the spare site to recycle, the encoded image
+  variants (keptimages.py), the search indexes (keptindexes.py) and the compiled templates
+  (kepttemplates.py);
 - the **patcher** (patcher.py) keeps a warm site model for `serve` and brings it up to date.
 
 Beside them, two quicker ways to results the libraries give, each proven equal to its library
@@ -95,10 +96,10 @@ class Speed:
     @property
     def kept(self) -> Kept:
         """Return what the render keeps: each process's partials (unless this is the reference build), and the image
-        variants and search indexes between builds (with the store)."""
-        folder = self.store.folder if self.store is not None else None
-        return Kept(RecentPartials if self.quick else None,
-                    KeptImages(folder) if folder else None, KeptSearchIndexes(folder) if folder else None)
+        variants, search indexes and compiled templates between builds (with the store)."""
+        if self.store is None:
+            return Kept(RecentPartials if self.quick else None)
+        return Kept(RecentPartials, KeptImages(self.store.folder), KeptSearchIndexes(self.store.folder), self.store.templates)
 
     def keep_unchanged(self, site: Site, outputs: tuple[Output, ...], stage: Staging) -> tuple[list[Output], StagingReport]:
         """Link the outputs the last build made just so into the staging folder; return the others, to make."""

@@ -21,7 +21,7 @@ import os
 import stat
 import time
 from datetime import datetime
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
@@ -76,21 +76,15 @@ class Assembled:
     valid_until: Any
     site: Site
     warnings: tuple[Problem, ...]
-    placed: tuple[dict[str, int], dict[str, int]] | None = None
-    article_paths: list[str] | None = None
+    paths: list[str] = field(init=False)  # the articles' paths, in order (a patch keeps them)
+    entry_at: dict[str, int] = field(init=False)  # where each article's entry sits in the site (a patch keeps every place)
+    page_at: dict[str, int] = field(init=False)  # where each article's page sits
 
-    def paths(self) -> list[str]:
-        """Return the paths of the articles, in order (a patch keeps them)."""
-        if self.article_paths is None:
-            self.article_paths = list(map(PATH, self.articles))
-        return self.article_paths
-
-    def places(self) -> tuple[dict[str, int], dict[str, int]]:
-        """Return where each article's entry and page sit in the site (a patch keeps every place)."""
-        if self.placed is None:
-            self.placed = ({entry.article.path: index for index, entry in enumerate(self.site.entries)},
-                           {page.source: index for index, page in enumerate(self.site.pages) if page.template == "article.html"})
-        return self.placed
+    def __post_init__(self) -> None:
+        # worked out now, with the full assembly, rather than on the first edit, which would wait for them
+        self.paths = list(map(PATH, self.articles))
+        self.entry_at = {entry.article.path: index for index, entry in enumerate(self.site.entries)}
+        self.page_at = {page.source: index for index, page in enumerate(self.site.pages) if page.template == "article.html"}
 
 
 class PreviewSession:
@@ -250,7 +244,7 @@ class PreviewSession:
             return None
         site, warnings = last.site, list(last.warnings)
         entries, pages = list(site.entries), list(site.pages)
-        where, page_at = last.places()
+        where, page_at = last.entry_at, last.page_at
         swapped: dict[int, Entry] = {}
         for _, article in changed:
             if article.path not in where:
@@ -349,7 +343,7 @@ def same_frame(last: Assembled, config: Config, sources: Sources, parsed: ParseR
             and replace(options, now=last.options.now) == last.options and options.now >= last.options.now
             and (last.valid_until is None or options.now < last.valid_until)
             and len(parsed.pages) == len(last.pages) and all(a is b for a, b in zip(parsed.pages, last.pages))
-            and list(map(PATH, parsed.articles)) == last.paths())
+            and list(map(PATH, parsed.articles)) == last.paths)
 
 
 def updated(sources: Sources, old: Listing, new: Listing, records: dict[str, SourceFile], content_dir: Path) -> Sources | None:

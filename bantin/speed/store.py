@@ -4,7 +4,8 @@
 - the output memo (outputmemo.py): the key each output file was made from;
 - the stamp (stamp.py): a digest of every input and of the output as the build left it, so a
   build whose inputs did not change stops at once;
-- the spare site: the site a build replaced, recycled as the next build's staging folder.
+- the spare site: the site a build replaced, recycled as the next build's staging folder;
+- the theme's templates, compiled (kepttemplates.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ..stages.model import Output, Site
 from ..stages.theme import theme_dirs
 from ..stages.write import Staging, StagingReport
 from .executor import SerialExecutor
+from .kepttemplates import KeptTemplates
 from .outputmemo import KeyingRun, OutputKeys, OutputMemo, render_context
 from .parsecache import RACY_NS, ParseCache
 from .parsing import CachedParser
@@ -61,6 +63,8 @@ class Store:
         self.inputs = input_state(config, shape)
         self.keys: dict[str, bytes] = {}
         self.keying_run: KeyingRun | None = None
+        self.templates = KeptTemplates(self.folder)
+        self.templates.forget_other_engines()
 
     @property
     def stats(self) -> dict[str, os.stat_result]:

@@ -54,11 +54,13 @@ class Kept:
     `partials` makes the store of rendered partials each process keeps (see Partials); None keeps none.
     `images` keeps encoded image variants between builds; None encodes every one.
     `indexes` keeps search indexes between builds; None has Pagefind build every one.
+    `templates` keeps the theme's templates compiled between builds (Jinja's bytecode cache); None compiles them.
     """
 
     partials: Callable[[], MutableMapping[tuple[Any, ...], Markup]] | None = None
     images: KeptVariants | None = None
     indexes: KeptIndexes | None = None
+    templates: jinja2.BytecodeCache | None = None
 
 
 @dataclass(frozen=True)
@@ -132,12 +134,14 @@ class Environment(jinja2.Environment):
         return {**self.globals, **(d or {})}
 
 
-def make_environment(site: Site, kept: MutableMapping[tuple[Any, ...], Markup] | None = None) -> jinja2.Environment:
+def make_environment(site: Site, kept: MutableMapping[tuple[Any, ...], Markup] | None = None,
+                     compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """Create the Jinja environment: autoescaped, strict about undefined names, with bantin's filters and functions."""
     check_theme(site.config)
     folders = [str(d / "templates") for d in theme_dirs(site.config.root, site.config.theme)]
     env = Environment(loader=jinja2.FileSystemLoader(folders), autoescape=escaped, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
+                      bytecode_cache=compiled)
     base_path = site.config.base_path
     base_url = site.config.base_url.rstrip("/") + "/"
     links = {"url": lambda path: base_path + str(path).lstrip("/") if str(path).startswith("/") else str(path),
@@ -148,8 +152,20 @@ def make_environment(site: Site, kept: MutableMapping[tuple[Any, ...], Markup] |
                        news_article=lambda page: news_article(env, page), cached_partial=partials.render,
                        teaser_card=partials.teaser_card, teaser_cards=partials.teaser_cards,
                        menu_current=menu_current(site.config), search_stop_words=" ".join(sorted(STOP_WORDS)))
-    env.filters.update(links, date_long=long_vietnamese, date_short=short_vietnamese, iso=rfc3339, json_script=json_script)
+    env.filters.update({name: at_render_time(link) for name, link in links.items()},
+                       date_long=long_vietnamese, date_short=short_vietnamese, iso=rfc3339, json_script=json_script)
     return env
+
+
+def at_render_time(function: Callable[[str], str]) -> Callable[..., str]:
+    """Make a filter that reads the site's settings one Jinja calls as it renders, never as it compiles.
+
+    Jinja works out a filter of a constant (`'/'|url`) once, while compiling, and writes the
+    result into the compiled template. A template compiled for one base_url or one version of
+    the stylesheet would then carry it into a build with another, when compiled templates are
+    kept between builds. A filter that takes the context is never worked out ahead.
+    """
+    return jinja2.pass_context(lambda context, value: function(value))
 
 
 def escaped(name: str | None) -> bool:
@@ -205,7 +221,7 @@ class Renderer:
 
     def __init__(self, setup: RenderSetup) -> None:
         self.site = setup.site
-        self.env = make_environment(setup.site, setup.kept.partials() if setup.kept.partials else None)
+        self.env = make_environment(setup.site, setup.kept.partials() if setup.kept.partials else None, setup.kept.templates)
         self.templates: dict[str, jinja2.Template] = {}
         self.encoder = Encoder(setup.kept.images)
 

@@ -36,7 +36,7 @@ from ..speed.patcher import PreviewSession
 from .watch import make_watcher
 
 PREVIEW_FOLDER = Path(".bantin") / "preview"
-SETTLE_SECONDS = 0.03  # one save is often several file events (write, rename); rebuild once
+SETTLE_SECONDS = 0.01  # one save may be several file events (a backup, then the file): rebuild once, a moment later
 POLL_MILLISECONDS = 500
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 LIVE_SCRIPT = ('<script>(function(){var s=document.createElement("script");var port=window.location.port||'
@@ -319,10 +319,10 @@ def restrict_hosts(preview: Preview, host: str) -> None:
 
 
 async def until_stopped() -> None:
-    """Wait for Ctrl+C (SIGINT) or SIGTERM."""
+    """Wait for Ctrl+C (SIGINT), SIGTERM, or the terminal closing (SIGHUP)."""
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(signum, stopped.set)
     await stopped.wait()
 
