@@ -108,6 +108,15 @@ def read(root: Path, path: str, output: str = "public") -> str:
 SEARCH_BUNDLES = ("pagefind/", "pagefind-recent/")
 
 
+def bodies(folder: Path) -> list[tuple[str, str]]:
+    """Read every article under a folder as (path inside it, body without the front matter)."""
+    found = []
+    for file in sorted(folder.rglob("*.md")):
+        text = file.read_text(encoding="utf-8")
+        found.append((file.relative_to(folder).as_posix(), text.split("\n---\n", 1)[1] if text.startswith("---\n") else text))
+    return found
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Map every file under a folder to its bytes, but Pagefind's search bundle.
 

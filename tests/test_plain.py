@@ -1,6 +1,6 @@
 """The plain writer (bantin/speed/plain.py) gives exactly what Python-Markdown gives, or declines.
 
-Each engine is made here, fresh, exactly as a build makes it (stages.content.converter_for with
+Each engine is made here, fresh, exactly as a build makes it (stages.content.make_converter with
 the settings bantin.speed hands the parse stage), and compared with the library's own way (the
 reference build's engine): no state of either is warmed by another test.
 """
@@ -16,16 +16,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bantin.speed import Speed
-from bantin.stages.content import ParseSettings
-from bantin.stages.markup import Converter, Rendered
+from bantin.stages.content import make_converter
+from bantin.stages.markup import Rendered
+from sitekit import bodies
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def engine_as_built(settings: ParseSettings) -> Converter:
-    """Make a Markdown engine from parse settings, as stages.content.converter_for does (but not remembered)."""
-    return Converter(settings.trust_html, settings.slugify, settings.shortcut)
 
 
 class Zone:
@@ -35,8 +31,8 @@ class Zone:
         self.timezone, self.trust_html = "Asia/Ho_Chi_Minh", trust_html
 
 
-ENGINES = {trust: engine_as_built(Speed(None, None, quick=True).parse_settings(Zone(trust))) for trust in (False, True)}
-REFERENCE = {trust: engine_as_built(Speed.reference().parse_settings(Zone(trust))) for trust in (False, True)}
+ENGINES = {trust: make_converter(Speed(None, None, quick=True).parse_settings(Zone(trust))) for trust in (False, True)}
+REFERENCE = {trust: make_converter(Speed.reference().parse_settings(Zone(trust))) for trust in (False, True)}
 
 WORDS = ["Chỉ thị", "đảng viên", "05-CT/TW", "Bác Hồ", "“học”", "x", "A", "9", "1990", "Đầu đề", "Ông A:", "BTV:",
          "PV", "a:b", "(", ")", "%", "•", "–", "…", "#", "=", "+", "!", ".", ":", ",", "/", "é", "ñ", "ﬁ", "①", "Ⅻ",
@@ -98,16 +94,6 @@ def test_generated_markdown_converts_the_same(body: str, trust_html: bool) -> No
 @given(body=plain_document)
 def test_plain_looking_markdown_converts_the_same(body: str) -> None:
     assert_same(body)
-
-
-def bodies(folder: Path) -> list[tuple[str, str]]:
-    """Read every article under a folder as (path inside content/, body)."""
-    found = []
-    for file in sorted(folder.rglob("*.md")):
-        text = file.read_text(encoding="utf-8")
-        body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
-        found.append((file.relative_to(folder).as_posix(), body))
-    return found
 
 
 def test_the_sample_and_golden_articles_convert_the_same_and_most_are_plain() -> None:

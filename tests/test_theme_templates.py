@@ -7,10 +7,6 @@ import hashlib
 import re
 from pathlib import Path
 
-import markupsafe
-import pytest
-from markupsafe import Markup
-
 from sitekit import REPO, SITE_TOML, article, make_site, read, run_build, png
 
 DEFAULT_THEME = REPO / "theme"

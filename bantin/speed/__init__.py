@@ -7,8 +7,9 @@
   (kepttemplates.py);
 - the **patcher** (patcher.py) keeps a warm site model for `serve` and brings it up to date.
 
-Beside them, two quicker ways to results the libraries give, each proven equal to its library
-by the tests: plain Markdown written directly (plain.py) and Vietnamese slugs (quickslugs.py).
+Beside them, three quicker ways to results the libraries give, each proven equal to its library
+by the tests: plain Markdown written directly (plain.py), Python-Markdown narrowed to the
+inline patterns a body can use (narrowing.py), and Vietnamese slugs (quickslugs.py).
 
 The stages never import this package. `Speed.reference()` is the build with none of it:
 one process, nothing kept, no quicker ways; `--jobs 1 --no-cache` asks for it, and its output
@@ -31,6 +32,7 @@ from .executor import SerialExecutor, WorkerPool
 from .keptimages import KeptImages
 from .keptindexes import KeptSearchIndexes
 from .memo import RecentPartials
+from .narrowing import shape_of
 from .plain import PlainWriter
 from .quickslugs import quick_slugify
 from .store import Store
@@ -71,10 +73,10 @@ class Speed:
         self.executor.start()
 
     def parse_settings(self, config: Config) -> ParseSettings:
-        """Return the parse settings, with the quicker slugs and plain-Markdown writer unless this is the reference."""
+        """Return the parse settings, with the quicker slugs, plain-Markdown writer and narrowed engines unless this is the reference."""
         if not self.quick:
             return ParseSettings(config.timezone, config.trust_html)
-        return ParseSettings(config.timezone, config.trust_html, quick_slugify, PlainWriter)
+        return ParseSettings(config.timezone, config.trust_html, quick_slugify, PlainWriter, shape_of)
 
     @property
     def parse_many(self) -> ParseMany:

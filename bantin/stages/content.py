@@ -16,7 +16,7 @@ from ..problems import Problem, did_you_mean
 from . import frontmatter
 from .dates import DATE_HINT, DateError, parse_date
 from .discover import SourceFile, Sources, read_source
-from .markup import Converter, ShortcutMaker, Slugify
+from .markup import Converter, Narrowing, ShortcutMaker, Slugify
 from .slugs import slugify as library_slugify
 from .source import decode
 
@@ -336,13 +336,14 @@ def parse_file(data: bytes, path: str, tz: ZoneInfo, converter: Converter, kind:
 class ParseSettings:
     """What shapes every parse of a build: the site's zone and HTML policy, and how slugs and bodies are made.
 
-    `slugify` and `shortcut` are the library's ways unless the build hands quicker equivalents (bantin.speed).
+    `slugify`, `shortcut` and `narrowing` are the library's ways unless the build hands quicker equivalents (bantin.speed).
     """
 
     timezone: str
     trust_html: bool
     slugify: Slugify = library_slugify
     shortcut: ShortcutMaker | None = None
+    narrowing: Narrowing | None = None
 
 
 @dataclass(frozen=True)
@@ -365,10 +366,15 @@ class ParseResult:
 ParseMany = Callable[[Sequence[ParseJob], ParseSettings], Iterable[Parsed]]
 
 
+def make_converter(settings: ParseSettings) -> Converter:
+    """Make the Markdown engines for these settings, as every parse of a build uses them."""
+    return Converter(settings.trust_html, settings.slugify, settings.shortcut, settings.narrowing)
+
+
 @lru_cache(maxsize=4)
 def converter_for(settings: ParseSettings) -> Converter:
-    """Return this process's Markdown engine for these settings (made once: building one takes milliseconds)."""
-    return Converter(settings.trust_html, settings.slugify, settings.shortcut)
+    """Return this process's Markdown engines for these settings (made once: building one takes milliseconds)."""
+    return make_converter(settings)
 
 
 def parse_job(job: ParseJob, settings: ParseSettings, data: bytes | None = None) -> Parsed:

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol
 from urllib.parse import unquote, urlsplit
 
 import markdown
@@ -201,23 +201,53 @@ class Shortcut(Protocol):
 ShortcutMaker = Callable[[Callable[[str, str], str], tuple[str, ...]], Shortcut]
 
 
+class EngineShape(Protocol):
+    """What one body can use of Python-Markdown, so an engine without the rest converts it the same (see bantin.speed.narrowing)."""
+
+    def configs(self, configs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Return the extensions' settings for an engine of this shape, given the full engine's."""
+
+    def narrow(self, md: markdown.Markdown) -> None:
+        """Leave out of a new engine what this shape cannot use."""
+
+
+Narrowing = Callable[[str], EngineShape]
+ENGINES_KEPT = 64  # engines of different shapes a process keeps (each takes a few milliseconds to build)
+
+
 class Converter:
-    """One reusable Markdown engine, reset between documents.
+    """Reusable Markdown engines, reset between documents.
 
     `slugify` makes heading ids (and article slugs, see content.make_slug); `shortcut`, if
-    given, makes a writer that takes some bodies a quicker way to the same HTML.
+    given, makes a writer that takes some bodies a quicker way to the same HTML; `narrowing`,
+    if given, shapes each body, and the body is converted by an engine of its shape.
     """
 
-    def __init__(self, trust_html: bool, slugify: Slugify = library_slugify, shortcut: ShortcutMaker | None = None) -> None:
-        self.trust_html, self.slugify = trust_html, slugify
-        self.md = markdown.Markdown(extensions=EXTENSIONS, extension_configs={
+    def __init__(self, trust_html: bool, slugify: Slugify = library_slugify, shortcut: ShortcutMaker | None = None,
+                 narrowing: Narrowing | None = None) -> None:
+        self.trust_html, self.slugify, self.narrowing = trust_html, slugify, narrowing
+        self.configs: dict[str, dict[str, Any]] = {
             "toc": {"slugify": self.heading_slug, "permalink": False},
             "smarty": {"smart_angled_quotes": False},
             "footnotes": {"BACKLINK_TITLE": "Quay lại đoạn văn %d"},
-        })
-        self.processor = BodyProcessor(self.md)
-        self.md.treeprocessors.register(self.processor, "bantin-body", 1)
+        }
+        self.engines: dict[EngineShape | None, tuple[markdown.Markdown, BodyProcessor]] = {}
         self.shortcut = shortcut(self.heading_slug, INTERVIEWER_LABELS) if shortcut else None
+
+    def engine(self, body: str) -> tuple[markdown.Markdown, BodyProcessor]:
+        """Return the engine for a body: the full one, or one of the body's shape."""
+        shape = self.narrowing(body) if self.narrowing else None
+        engine = self.engines.get(shape)
+        if engine is None:
+            if len(self.engines) >= ENGINES_KEPT:
+                del self.engines[next(iter(self.engines))]  # the oldest shape met
+            md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=shape.configs(self.configs) if shape else self.configs)
+            processor = BodyProcessor(md)
+            md.treeprocessors.register(processor, "bantin-body", 1)
+            if shape:
+                shape.narrow(md)
+            engine = self.engines[shape] = (md, processor)
+        return engine
 
     def heading_slug(self, value: str, separator: str) -> str:
         """Make a heading's id from its text (Vietnamese tones dropped, đ as d)."""
@@ -249,10 +279,11 @@ class Converter:
     def convert_markdown(self, body: str, source_path: str, body_line: int) -> Rendered:
         """Convert any body through Python-Markdown, sanitising raw HTML unless the site trusts it."""
         context = Rendered(html="", lead_text="", interview=False)
-        self.processor.context, self.processor.source_path = context, source_path
-        self.processor.body, self.processor.body_line = body, body_line
+        md, processor = self.engine(body)
+        processor.context, processor.source_path = context, source_path
+        processor.body, processor.body_line = body, body_line
         try:
-            html = self.md.reset().convert(body)
+            html = md.reset().convert(body)
         except Exception as error:  # noqa: BLE001 - Python-Markdown itself fails on some input (fenced-code attributes)
             context.problems.append(engine_failure(error, body, source_path, body_line))
             return context

@@ -3,7 +3,7 @@
 `render` hands the outputs to `run`, which makes each into the staging folder, in this
 process or in the build's workers (the pipeline decides). What each process
 renders with (the Jinja environment and the templates, compiled once) is a `Renderer`,
-made from a `RenderSetup` that every process receives once per build.
+made once per process and build from the `RenderJob` they all share.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, MutableMapping, Sequence, TypeVar
 
@@ -26,7 +26,7 @@ from .feeds import atom, sitemap
 from .images import Encoder, ImageFault, ImageVariant, KeptVariants
 from .model import Feed, Output, Page, SearchIndex, Site, Sitemap, Teaser, TextFile, ThemeFile
 from .search import STOP_WORDS, KeptIndexes, PendingIndex
-from .theme import THEME_FILES, check_theme, theme_dirs, whole_site_readers
+from .theme import THEME_FILES, check_theme, theme_dirs
 from .write import Staging, StagingReport
 
 TEASER_TEMPLATE = "_teaser.html"
@@ -61,21 +61,6 @@ class Kept:
     images: KeptVariants | None = None
     indexes: KeptIndexes | None = None
     templates: jinja2.BytecodeCache | None = None
-
-
-@dataclass(frozen=True)
-class RenderSetup:
-    """What a process needs to render: the site (without its articles unless a template reads them) and what it may keep."""
-
-    site: Site
-    kept: Kept = Kept()
-
-
-def setup_for(site: Site, kept: Kept = Kept()) -> RenderSetup:
-    """Give the processes what the templates read of the site: its small parts, or all of it when a template reads more."""
-    if whole_site_readers(site.config):
-        return RenderSetup(site, kept)
-    return RenderSetup(replace(site, entries=(), pages=site.standalone_pages, feeds=(), assets=(), images=()), kept)
 
 
 class Partials:
@@ -219,11 +204,11 @@ def json_script(value: Any) -> Markup:
 class Renderer:
     """Everything one process renders with during a build: the environment, its templates, the site's small parts."""
 
-    def __init__(self, setup: RenderSetup) -> None:
-        self.site = setup.site
-        self.env = make_environment(setup.site, setup.kept.partials() if setup.kept.partials else None, setup.kept.templates)
+    def __init__(self, site: Site, kept: Kept = Kept()) -> None:
+        self.site = site
+        self.env = make_environment(site, kept.partials() if kept.partials else None, kept.templates)
         self.templates: dict[str, jinja2.Template] = {}
-        self.encoder = Encoder(setup.kept.images)
+        self.encoder = Encoder(kept.images)
 
     def produce(self, output: Output) -> bytes | Path:
         """Return an output's bytes, or the file to copy as it is."""
@@ -267,9 +252,10 @@ class Renderer:
 
 @dataclass(frozen=True)
 class RenderJob:
-    """What every process of one build renders with (`setup`) and into (`staging`)."""
+    """What every process of one build renders (`site`), with what it may keep (`kept`), into (`staging`)."""
 
-    setup: RenderSetup
+    site: Site
+    kept: Kept
     staging: Staging
 
 
@@ -283,7 +269,7 @@ class BatchReport:
 
 def prepare(job: RenderJob) -> tuple[Renderer, Staging]:
     """Make a process's renderer for a build (once per process and build)."""
-    return Renderer(job.setup), job.staging
+    return Renderer(job.site, job.kept), job.staging
 
 
 def render_one(prepared: tuple[Renderer, Staging], output: Output) -> BatchReport:
@@ -315,7 +301,7 @@ def render(site: Site, outputs: Sequence[Output], staging: Staging, run: Run = r
     ordered = sorted((o for o in outputs if not isinstance(o, SearchIndex)), key=neighbourhood)
     written, names, problems = 0, [], ()
     try:
-        for done in run(render_one, ordered, RenderJob(setup_for(site, kept), staging), prepare):
+        for done in run(render_one, ordered, RenderJob(site, kept, staging), prepare):
             written += done.written.written
             names += done.written.names
             problems = problems or done.problems
@@ -332,7 +318,7 @@ def render(site: Site, outputs: Sequence[Output], staging: Staging, run: Run = r
 
 def render_in_memory(site: Site, outputs: Iterable[Output]) -> dict[str, bytes | Path]:
     """Make outputs here, into a dict (for `check` and tests)."""
-    renderer = Renderer(setup_for(site))
+    renderer = Renderer(site)
     return {output.output: renderer.produce(output) for output in outputs if not isinstance(output, SearchIndex)}
 
 

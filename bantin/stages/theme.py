@@ -18,7 +18,7 @@ from .model import Asset
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent.parent / "theme"
 THEME_FILES = "files/"  # templates in templates/files/ each declare one output file (see outputs.theme_files)
-SMALL_SITE_PARTS = frozenset({"config", "register", "preview", "built_at", "standalone_pages"})  # what every worker has
+SMALL_SITE_PARTS = frozenset({"config", "register", "preview", "built_at", "standalone_pages"})  # what any page may read
 
 
 def theme_dirs(site_root: Path, theme: str) -> list[Path]:
