@@ -134,10 +134,11 @@ def test_an_engine_of_every_shape_met_is_kept_up_to_a_bound_and_the_oldest_made_
     assert converter.convert_markdown(many[0], "a.md", 1) == FULL[False].convert_markdown(many[0], "a.md", 1)
 
 
-@pytest.mark.parametrize("body, kept", [("Chữ thường.", set()), ("a *b* [c](d.md)", {"em_strong", "link", "reference",
-                                        "short_reference"}), ("a\tb", {"linebreak"}), ("![x](a.png)",
-                                        {"link", "reference", "short_reference", "image_link", "image_reference",
-                                         "short_image_ref"})])
+@pytest.mark.parametrize("body, kept", [("Chữ thường.", set()), ("a *b* [c](d.md)", {"em_strong", "link"}), ("a\tb", {"linebreak"}),
+                                        ("![x](a.png)", {"link", "image_link"}),
+                                        ("[x][a]\n\n[a]: b.md", {"link", "reference", "short_reference", "image_reference",
+                                                                 "short_image_ref"}),
+                                        ("<https://a.vn> <a@b.vn>", {"autolink", "automail", "html"})])
 def test_a_body_keeps_exactly_the_patterns_its_marks_allow(body: str, kept: set[str]) -> None:
     assert shape_of(body).patterns == kept
 

@@ -26,10 +26,12 @@ import markdown
 INLINE_MARKS: dict[str, tuple[str, ...]] = {  # a pattern of Python-Markdown's, and the marks one of which it needs
     "backtick": ("`",),
     "escape": ("\\",),
-    "reference": ("[",), "link": ("[",), "short_reference": ("[",),
-    "image_link": ("![",), "image_reference": ("![",), "short_image_ref": ("![",),
+    "link": ("[",), "image_link": ("![",),
+    # a reference link is made only from a definition "[id]: url" in the same body; without one the patterns
+    # skip every bracket and change nothing
+    "reference": ("]:",), "short_reference": ("]:",), "image_reference": ("]:",), "short_image_ref": ("]:",),
     "footnote": ("[^",),
-    "autolink": ("<",), "automail": ("<",), "html": ("<",),
+    "autolink": ("://",), "automail": ("@",), "html": ("<",),
     "entity": ("&",),
     "linebreak": ("  ", "\t", "\r"),  # tabs are spaces and \r line ends \n by the time the patterns see the text
     "em_strong": ("*", "_"),
