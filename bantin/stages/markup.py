@@ -241,10 +241,11 @@ class Converter:
         if engine is None:
             if len(self.engines) >= ENGINES_KEPT:
                 del self.engines[next(iter(self.engines))]  # the oldest shape met
-            md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=shape.configs(self.configs) if shape else self.configs)
+            configs = self.configs if shape is None else shape.configs(self.configs)
+            md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=configs)
             processor = BodyProcessor(md)
             md.treeprocessors.register(processor, "bantin-body", 1)
-            if shape:
+            if shape is not None:
                 shape.narrow(md)
             engine = self.engines[shape] = (md, processor)
         return engine
