@@ -12,6 +12,10 @@ from pathlib import Path
 
 from PIL import Image
 
+from bantin.speed import Speed
+from bantin.stages.content import make_converter
+from bantin.stages.markup import Converter
+
 REPO = Path(__file__).resolve().parent.parent
 
 SITE_TOML = """\
@@ -106,6 +110,19 @@ def read(root: Path, path: str, output: str = "public") -> str:
 
 
 SEARCH_BUNDLES = ("pagefind/", "pagefind-recent/")
+
+
+class Zone:
+    """Just enough of a Config for Speed.parse_settings."""
+
+    def __init__(self, trust_html: bool) -> None:
+        self.timezone, self.trust_html = "Asia/Ho_Chi_Minh", trust_html
+
+
+def converter_as_built(trust_html: bool, quick: bool) -> Converter:
+    """Make fresh Markdown engines as a build makes them: the fast build's (`quick`) or the reference build's."""
+    speed = Speed(None, None, quick=True) if quick else Speed.reference()
+    return make_converter(speed.parse_settings(Zone(trust_html)))
 
 
 def bodies(folder: Path) -> list[tuple[str, str]]:

@@ -1,7 +1,7 @@
 """Python-Markdown narrowed to a body's marks (bantin/speed/narrowing.py) writes exactly what the full engine writes.
 
-The engines are made here as a build makes them, by stages.content.make_converter from the
-settings bantin.speed hands the parse stage, and compared with the reference build's engine
+The engines are made here as a build makes them (sitekit.converter_as_built: stages.content.make_converter
+from the settings bantin.speed hands the parse stage), and compared with the reference build's engine
 (the library's full one). Neither is warmed by another test: each is made for this module, and
 meets the generated bodies one after another, as a build's process meets articles.
 """
@@ -16,31 +16,16 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bantin.speed import Speed
 from bantin.speed.narrowing import INLINE_MARKS, shape_of
-from bantin.stages.content import make_converter
-from bantin.stages.markup import ENGINES_KEPT, Converter, Rendered
-from sitekit import bodies
+from bantin.stages.markup import ENGINES_KEPT, Rendered
+from sitekit import bodies, converter_as_built
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-class Zone:
-    """Just enough of a Config for Speed.parse_settings."""
-
-    def __init__(self, trust_html: bool) -> None:
-        self.timezone, self.trust_html = "Asia/Ho_Chi_Minh", trust_html
-
-
-def built(trust_html: bool, quick: bool) -> Converter:
-    """Make the Markdown engines a build makes: the fast build's (`quick`) or the reference build's."""
-    speed = Speed(None, None, quick=True) if quick else Speed.reference()
-    return make_converter(speed.parse_settings(Zone(trust_html)))
-
-
-NARROWED = {trust: built(trust, quick=True) for trust in (False, True)}
-FULL = {trust: built(trust, quick=False) for trust in (False, True)}
+NARROWED = {trust: converter_as_built(trust, quick=True) for trust in (False, True)}
+FULL = {trust: converter_as_built(trust, quick=False) for trust in (False, True)}
 
 WORDS = ["Chỉ thị", "đảng viên", "05-CT/TW", "Bác Hồ", "Đầu đề", "x", "A", "1945", "Hà Nội", "“học”", "‘làm’", "…", "–",
          "Bác's", "l'Đảng", "'90s", "\"Đoàn kết\"", "'nói'", "Ông A:", "BTV:", "PV:", "Phóng viên:", "a:b", "(", ")", "%",
@@ -126,7 +111,7 @@ def test_the_sample_golden_and_mixed_bench_articles_convert_the_same(tmp_path: P
 
 
 def test_an_engine_of_every_shape_met_is_kept_up_to_a_bound_and_the_oldest_made_again(tmp_path: Path) -> None:
-    converter = built(False, quick=True)
+    converter = converter_as_built(False, quick=True)
     marks = ["`", "\\", "[", "![", "<", "&", "  ", "*", "_", "'", "--", "..."]
     many = [" ".join(mark for bit, mark in enumerate(marks) if n >> bit & 1) + " chữ" for n in range(2 ** len(marks))]
     for body in many[:ENGINES_KEPT + 40]:

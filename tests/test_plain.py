@@ -1,7 +1,7 @@
 """The plain writer (bantin/speed/plain.py) gives exactly what Python-Markdown gives, or declines.
 
-Each engine is made here, fresh, exactly as a build makes it (stages.content.make_converter with
-the settings bantin.speed hands the parse stage), and compared with the library's own way (the
+Each engine is made here, fresh, exactly as a build makes it (sitekit.converter_as_built:
+stages.content.make_converter with the settings bantin.speed hands the parse stage), and compared with the library's own way (the
 reference build's engine): no state of either is warmed by another test.
 """
 
@@ -15,24 +15,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bantin.speed import Speed
-from bantin.stages.content import make_converter
 from bantin.stages.markup import Rendered
-from sitekit import bodies
+from sitekit import bodies, converter_as_built
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-class Zone:
-    """Just enough of a Config for Speed.parse_settings."""
-
-    def __init__(self, trust_html: bool) -> None:
-        self.timezone, self.trust_html = "Asia/Ho_Chi_Minh", trust_html
-
-
-ENGINES = {trust: make_converter(Speed(None, None, quick=True).parse_settings(Zone(trust))) for trust in (False, True)}
-REFERENCE = {trust: make_converter(Speed.reference().parse_settings(Zone(trust))) for trust in (False, True)}
+ENGINES = {trust: converter_as_built(trust, quick=True) for trust in (False, True)}
+REFERENCE = {trust: converter_as_built(trust, quick=False) for trust in (False, True)}
 
 WORDS = ["Chỉ thị", "đảng viên", "05-CT/TW", "Bác Hồ", "“học”", "x", "A", "9", "1990", "Đầu đề", "Ông A:", "BTV:",
          "PV", "a:b", "(", ")", "%", "•", "–", "…", "#", "=", "+", "!", ".", ":", ",", "/", "é", "ñ", "ﬁ", "①", "Ⅻ",

@@ -8,8 +8,9 @@ images.variant_key), so a photo renamed, or published under another output folde
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
+
+from .files import write_whole
 
 IMAGES_FOLDER = "images"
 CHECK_BYTES = 16  # each file starts with a digest of the rest: a damaged file is encoded again, never published
@@ -31,15 +32,8 @@ class KeptImages:
         return data if kept[:CHECK_BYTES] == check_of(data) else None
 
     def put(self, key: str, data: bytes) -> None:
-        """Keep a variant, written whole or not at all (a build killed mid-write leaves no half file)."""
-        target = self.folder / key[:2] / key
-        temporary = target.with_name(f"{key}.{os.getpid()}.tmp")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(check_of(data) + data)
-            temporary.replace(target)
-        except OSError:
-            temporary.unlink(missing_ok=True)
+        """Keep a variant, written whole or not at all."""
+        write_whole(self.folder / key[:2] / key, check_of(data) + data)
 
 
 def check_of(data: bytes) -> bytes:

@@ -9,13 +9,13 @@ theme, or another bantin or Jinja, would compile differently.
 
 from __future__ import annotations
 
-import os
 import pickle
 from pathlib import Path
 
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 
+from .files import write_whole
 from .stamp import engine_fingerprint
 
 TEMPLATES_FOLDER = "templates"
@@ -31,22 +31,14 @@ class KeptTemplates(BytecodeCache):
     def load_bytecode(self, bucket: Bucket) -> None:
         """Fill the bucket with the kept compiled template, if there is one (Jinja compiles the template otherwise)."""
         try:
-            with open(self.folder / f"{self.engine}-{bucket.key}", "rb") as kept:
-                bucket.load_bytecode(kept)  # Jinja refuses a file of another Jinja or Python, or of another source
+            # Jinja refuses a file of another Jinja or Python, or of another source
+            bucket.bytecode_from_string((self.folder / f"{self.engine}-{bucket.key}").read_bytes())
         except (OSError, EOFError, ValueError, pickle.UnpicklingError):  # a damaged file: compile the template again
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         """Keep a compiled template, written whole or not at all (two processes may compile it at once)."""
-        target = self.folder / f"{self.engine}-{bucket.key}"
-        temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with open(temporary, "wb") as kept:
-                bucket.write_bytecode(kept)
-            temporary.replace(target)
-        except OSError:
-            temporary.unlink(missing_ok=True)
+        write_whole(self.folder / f"{self.engine}-{bucket.key}", bucket.bytecode_to_string())
 
     def forget_other_engines(self) -> None:
         """Delete the templates another engine compiled: this one never reads them."""

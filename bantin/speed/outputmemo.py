@@ -29,6 +29,7 @@ from ..stages.directives import Directive
 from ..stages.model import Asset, Output, Picture, Site, Teaser
 from ..stages.theme import template_files, theme_dirs, theme_static, whole_site_readers
 from .digest import Digester
+from .files import write_whole
 from .stamp import digest_of, engine_fingerprint
 
 MEMO_FILE = "outputs.pickle"
@@ -114,13 +115,7 @@ class OutputMemo:
         them); a memo that cannot be written only costs speed."""
         known = {name: (key, state[1], state[2]) for name, key in keys.items()
                  if (state := states.get(name)) is not None and stat.S_ISREG(state[0])}
-        try:
-            temporary = self.file.with_name(f"{MEMO_FILE}.{os.getpid()}.tmp")
-            temporary.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL))
-            temporary.replace(self.file)
-        except OSError:
-            pass
+        write_whole(self.file, pickle.dumps(known, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def file_state(path: Path) -> FileState | None:

@@ -11,6 +11,7 @@ exactly what a new build would write, and `build` says so without rebuilding.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import os
@@ -28,6 +29,7 @@ from .. import __version__
 from ..problems import Problem
 from ..stages.discover import is_folder
 from ..stages.destination import folders_of
+from .files import write_whole
 
 LIBRARIES = ("Markdown", "Jinja2", "MarkupSafe", "nh3", "PyYAML", "python-slugify", "text-unidecode")
 STAMP_FORMAT = 3
@@ -136,17 +138,11 @@ def read_stamp(root: Path) -> Stamp | None:
 
 def write_stamp(root: Path, stamp: Stamp | None) -> None:
     """Record a build's stamp (or forget it); a stamp that cannot be written only costs speed."""
-    target = stamp_file(root)
-    try:
-        if stamp is None:
-            target.unlink(missing_ok=True)
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f"stamp.{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(stamp, protocol=pickle.HIGHEST_PROTOCOL))
-        temporary.replace(target)
-    except OSError:
-        pass
+    if stamp is not None:
+        write_whole(stamp_file(root), pickle.dumps(stamp, protocol=pickle.HIGHEST_PROTOCOL))
+        return
+    with contextlib.suppress(OSError):
+        stamp_file(root).unlink(missing_ok=True)
 
 
 def earliest_after(moments: Iterable[datetime | None], now: datetime) -> datetime | None:

@@ -143,7 +143,7 @@ def make_environment(site: Site, kept: MutableMapping[tuple[Any, ...], Markup] |
 
 
 def at_render_time(function: Callable[[str], str]) -> Callable[..., str]:
-    """Make a filter that reads the site's settings one Jinja calls as it renders, never as it compiles.
+    """Make a filter that reads the site's settings into one that Jinja calls while rendering, never while compiling.
 
     Jinja works out a filter of a constant (`'/'|url`) once, while compiling, and writes the
     result into the compiled template. A template compiled for one base_url or one version of
@@ -202,7 +202,7 @@ def json_script(value: Any) -> Markup:
 
 
 class Renderer:
-    """Everything one process renders with during a build: the environment, its templates, the site's small parts."""
+    """Everything one process renders with during a build: the environment, its templates, the site."""
 
     def __init__(self, site: Site, kept: Kept = Kept()) -> None:
         self.site = site
